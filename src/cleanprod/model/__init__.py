@@ -1,0 +1,40 @@
+"""The assessment document, format ``cleanprod/1`` (see ``docs/format.md``)."""
+
+from cleanprod.model.assessment import (
+    Assessment,
+    Costs,
+    Enterprise,
+    Flow,
+    Layer,
+    Measured,
+    Normalised,
+    Option,
+    Period,
+    Process,
+    Product,
+    StockChange,
+    quality_classes,
+)
+from cleanprod.model.choices import FORMAT
+from cleanprod.model.quantities import Money, Percent, Price, Quantity
+
+__all__ = [
+    "FORMAT",
+    "Assessment",
+    "Costs",
+    "Enterprise",
+    "Flow",
+    "Layer",
+    "Measured",
+    "Money",
+    "Normalised",
+    "Option",
+    "Percent",
+    "Period",
+    "Price",
+    "Process",
+    "Product",
+    "Quantity",
+    "StockChange",
+    "quality_classes",
+]

@@ -1,0 +1,627 @@
+"""The assessment document, format ``cleanprod/1``: the baseline data of one CPA.
+
+The models check each entry on its own (field rules, one error per field) and then the links
+between entries (:func:`cleanprod.model.checks.find_link_problems`): ids, processes named by the
+flows, layers and their dimensions, currencies. All problems of a document are reported
+together. Once valid, every flow's value and standard deviation are converted to the unit of
+its layer — once, at load — and are available as :attr:`Flow.normalised`.
+
+See ``docs/format.md`` for the document as a user writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, NamedTuple
+
+import pycountry
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from cleanprod.model.choices import (
+    BUILTIN_LAYERS,
+    FORMAT,
+    FlowKind,
+    Language,
+    OptionStatus,
+    Practice,
+    Quality,
+)
+from cleanprod.model.quantities import Money, Percent, Price, Quantity, check_currency
+from cleanprod.units import LAYER_UNITS, UnitError, conversion_factor
+
+_ID_PATTERN = re.compile(r"^\w[\w.\-]*$")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_id(value: str) -> str:
+    if not _ID_PATTERN.match(value):
+        raise PydanticCustomError(
+            "id",
+            "'{found}' is not a usable id: an id is a short name of letters, digits, '-', '_' "
+            "or '.', without spaces, like 'bottle-washing'",
+            {"found": value},
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    if _CONTROL_CHARACTERS.search(value):
+        raise PydanticCustomError(
+            "text", "the text holds control characters; remove them", {"found": value}
+        )
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    """An empty cell or an empty string means 'not given'."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+Id = Annotated[str, Field(min_length=1), AfterValidator(_check_id)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_check_text)]
+OptionalId = Annotated[Id | None, BeforeValidator(_empty_to_none)]
+OptionalText = Annotated[Text | None, BeforeValidator(_empty_to_none)]
+OptionalQuantity = Annotated[Quantity | None, BeforeValidator(_empty_to_none)]
+OptionalMoney = Annotated[Money | None, BeforeValidator(_empty_to_none)]
+
+
+class DocumentModel(BaseModel):
+    """Base of every part of the document: unknown keys are errors, text is stripped."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        populate_by_name=True,
+        validate_default=False,
+    )
+
+
+@cache
+def quality_classes() -> dict[str, dict[str, Any]]:
+    """The data-quality classes with their default relative σ [%] and sources.
+
+    Read from ``cleanprod/data/quality_classes.yaml``.
+    """
+    text = resources.files("cleanprod.data").joinpath("quality_classes.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+# --------------------------------------------------------------------------------------------
+# The parts of the document
+
+
+class Enterprise(DocumentModel):
+    """The enterprise assessed."""
+
+    name: Text
+    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. LA, VN, KH")
+    sector: Text = Field(description="A short sector name: beverages, steel, furniture, rattan...")
+    isic: str | None = Field(None, description="ISIC Rev. 4 class, e.g. '1104'")
+    currency: str = Field(description="ISO 4217 code of the enterprise's accounts")
+    location: OptionalText = None
+    employees: int | None = Field(None, ge=0)
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str) -> str:
+        upper = value.upper()
+        if len(upper) != 2 or pycountry.countries.get(alpha_2=upper) is None:
+            raise PydanticCustomError(
+                "country",
+                "'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. LA, VN, KH)",
+                {"code": value},
+            )
+        return upper
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        return check_currency(value)
+
+    @field_validator("isic", mode="before")
+    @classmethod
+    def _isic_code(cls, value: Any) -> Any:
+        value = _empty_to_none(value)
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"[A-U]|\d{2,4}", text):
+            raise PydanticCustomError(
+                "isic",
+                "'{code}' is not an ISIC Rev. 4 code: a section letter (A–U) or a division, "
+                "group or class of 2 to 4 digits, like '1104'",
+                {"code": text},
+            )
+        return text
+
+
+class Period(DocumentModel):
+    """The period the baseline data cover, both days included."""
+
+    start: dt.date
+    end: dt.date
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and value < start:
+            raise PydanticCustomError(
+                "period", "the period ends ({end}) before it starts ({start})",
+                {"end": value.isoformat(), "start": start.isoformat()},
+            )
+        return value
+
+    @property
+    def days(self) -> int:
+        """Length of the period [d], both days included."""
+        return (self.end - self.start).days + 1
+
+
+class Layer(DocumentModel):
+    """A balance layer: a substance or a carrier balanced on its own, in one unit."""
+
+    id: Id
+    name: OptionalText = None
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        try:
+            conversion_factor(value, value)
+        except UnitError as error:
+            raise PydanticCustomError("unit", "{detail}", {"detail": str(error)}) from None
+        return value
+
+
+class Product(DocumentModel):
+    """A product of the period, the reference of the indicators (per hl, per t, per piece)."""
+
+    id: Id
+    name: Text
+    quantity: Quantity
+    flow: OptionalId = Field(None, description="The flow that carries this product, if any")
+    price: Price | None = Field(None, description="Sales price per unit")
+    source: OptionalText = None
+
+
+class Costs(DocumentModel):
+    """Costs for the period, by the four MFCA cost types (ISO 14051:2011)."""
+
+    material: OptionalMoney = None
+    energy: OptionalMoney = None
+    system: OptionalMoney = None
+    waste_management: OptionalMoney = None
+
+    @field_validator("material", "energy", "system", "waste_management")
+    @classmethod
+    def _not_negative(cls, value: Money | None) -> Money | None:
+        if value is not None and value.amount < 0:
+            raise PydanticCustomError(
+                "cost", "a cost cannot be negative, found '{found}'", {"found": str(value)}
+            )
+        return value
+
+    def items(self) -> list[tuple[str, Money]]:
+        """The costs given, as (cost type, money) pairs."""
+        return [(name, money) for name, money in self if money is not None]
+
+
+class Normalised(NamedTuple):
+    """A value and its standard deviation in the unit of its layer, or ``None`` when unknown.
+
+    ``basis`` says where the standard deviation comes from: ``"sd"``, ``"uncertainty"``,
+    ``"range"``, ``"quality:<class>"``, ``"default:<class>"`` or ``"unknown"``.
+    """
+
+    value: float | None
+    sd: float | None
+    unit: str
+    basis: str
+
+
+class Measured(DocumentModel):
+    """A value with at most one statement of its uncertainty.
+
+    The uncertainty is an absolute standard deviation (``sd``), a relative one
+    (``uncertainty``), an expert's ``range`` read as a uniform distribution
+    (σ = (max − min)/√12), or a data-quality class (``quality``).
+    """
+
+    value: OptionalQuantity = None
+    sd: OptionalQuantity = None
+    uncertainty: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = None
+    range: tuple[Quantity, Quantity] | None = None
+    quality: Annotated[Quality | None, BeforeValidator(_empty_to_none)] = None
+    source: OptionalText = None
+
+    @field_validator("sd")
+    @classmethod
+    def _sd_rules(cls, sd: Quantity | None, info: ValidationInfo) -> Quantity | None:
+        if sd is None:
+            return None
+        if sd.magnitude < 0:
+            raise PydanticCustomError(
+                "sd", "a standard deviation cannot be negative, found '{found}'",
+                {"found": str(sd)},
+            )
+        value = info.data.get("value")
+        if value is None and "value" in info.data:
+            raise PydanticCustomError("sd", "'sd' is given but 'value' is not; give both", {})
+        if value is not None:
+            _same_dimension(sd, value, "sd", "the value")
+        return sd
+
+    @field_validator("uncertainty")
+    @classmethod
+    def _uncertainty_rules(cls, uncertainty: Percent | None, info: ValidationInfo) -> Any:
+        if uncertainty is not None:
+            _only_one_uncertainty(info, "uncertainty")
+            if info.data.get("value") is None and "value" in info.data:
+                raise PydanticCustomError(
+                    "uncertainty", "'uncertainty' is given but 'value' is not; give both", {}
+                )
+        return uncertainty
+
+    @field_validator("range", mode="before")
+    @classmethod
+    def _range_shape(cls, value: Any) -> Any:
+        value = _empty_to_none(value)
+        if value is None:
+            return None
+        if not isinstance(value, list | tuple) or len(value) != 2:
+            raise PydanticCustomError(
+                "range", "expected a range as two quantities [min, max], like "
+                "[20 m3, 35 m3]; found {found}", {"found": repr(value)},
+            )
+        return value
+
+    @field_validator("range")
+    @classmethod
+    def _range_rules(cls, bounds: Any, info: ValidationInfo) -> Any:
+        if bounds is None:
+            return None
+        _only_one_uncertainty(info, "range")
+        low, high = bounds
+        _same_dimension(high, low, "the range's maximum", "its minimum")
+        if high.magnitude * conversion_factor(high.unit, low.unit) < low.magnitude:
+            raise PydanticCustomError(
+                "range", "the range's minimum ({low}) exceeds its maximum ({high})",
+                {"low": str(low), "high": str(high)},
+            )
+        value = info.data.get("value")
+        if value is not None:
+            _same_dimension(value, low, "the value", "the range")
+            inside = value.magnitude * conversion_factor(value.unit, low.unit)
+            top = high.magnitude * conversion_factor(high.unit, low.unit)
+            if not low.magnitude <= inside <= top:
+                raise PydanticCustomError(
+                    "range", "the value {value} lies outside its range [{low}, {high}]",
+                    {"value": str(value), "low": str(low), "high": str(high)},
+                )
+        return bounds
+
+    @field_validator("quality")
+    @classmethod
+    def _quality_rules(cls, quality: str | None, info: ValidationInfo) -> str | None:
+        if quality is not None:
+            _only_one_uncertainty(info, "quality")
+            if info.data.get("value") is None and "value" in info.data:
+                raise PydanticCustomError(
+                    "quality", "'quality' is given but 'value' is not; give both", {}
+                )
+        return quality
+
+    @property
+    def is_known(self) -> bool:
+        """Whether the document gives this value (directly or as a range)."""
+        return self.value is not None or self.range is not None
+
+    @property
+    def unit(self) -> str | None:
+        """The unit the user wrote this value in (of the value, else of the range)."""
+        if self.value is not None:
+            return self.value.unit
+        if self.range is not None:
+            return self.range[0].unit
+        return None
+
+    def normalise(self, unit: str, default_quality: str) -> Normalised:
+        """Value and standard deviation in ``unit`` (see :class:`Normalised`)."""
+        if self.range is not None:
+            low, high = (bound.magnitude * conversion_factor(bound.unit, unit)
+                         for bound in self.range)
+            sd = (high - low) / math.sqrt(12.0)
+            if self.value is None:
+                return Normalised((low + high) / 2.0, sd, unit, "range")
+            return Normalised(_convert(self.value, unit), sd, unit, "range")
+        if self.value is None:
+            return Normalised(None, None, unit, "unknown")
+        value = _convert(self.value, unit)
+        if self.sd is not None:
+            return Normalised(value, _convert(self.sd, unit), unit, "sd")
+        if self.uncertainty is not None:
+            return Normalised(value, abs(value) * self.uncertainty.value / 100.0, unit,
+                              "uncertainty")
+        quality, basis = (self.quality, "quality") if self.quality else (default_quality,
+                                                                         "default")
+        percent = quality_classes()[quality]["relative_sd_percent"]
+        return Normalised(value, abs(value) * percent / 100.0, unit, f"{basis}:{quality}")
+
+
+def _convert(quantity: Quantity, unit: str) -> float:
+    return quantity.magnitude * conversion_factor(quantity.unit, unit)
+
+
+def _same_dimension(quantity: Quantity, reference: Quantity, name: str, other: str) -> None:
+    try:
+        conversion_factor(quantity.unit, reference.unit)
+    except UnitError as error:
+        raise PydanticCustomError(
+            "dimension", "{name} must have the dimension of {other}: {detail}",
+            {"name": name, "other": other, "detail": str(error)},
+        ) from None
+
+
+def _only_one_uncertainty(info: ValidationInfo, field: str) -> None:
+    given = [name for name in ("sd", "uncertainty", "range") if info.data.get(name) is not None]
+    if given:
+        raise PydanticCustomError(
+            "uncertainty",
+            "give only one of sd, uncertainty, range and quality; found {fields} and {field}",
+            {"fields": ", ".join(given), "field": field},
+        )
+
+
+class StockChange(Measured):
+    """The change of a process's stock over the period, in one layer (increase > 0)."""
+
+
+class Process(DocumentModel):
+    """A process step (a quantity centre in MFCA terms)."""
+
+    id: Id
+    name: Text
+    description: OptionalText = None
+    unit_operation: OptionalText = Field(
+        None, description="A generic step name (washing, drying, boiler...) for matching options"
+    )
+    stock: bool = Field(False, exclude_if=lambda value: value is False)
+    stock_change: dict[str, StockChange] = Field(
+        default_factory=dict, exclude_if=lambda value: not value
+    )
+    costs: Costs | None = None
+    source: OptionalText = None
+
+    @field_serializer("stock_change", mode="wrap")
+    def _short_stock_change(self, value: dict, handler: SerializerFunctionWrapHandler) -> Any:
+        """A stock change with only a value is written as that value: ``{mass: 0 kg}``."""
+        data = handler(value)
+        return {
+            layer: entry["value"] if set(entry) == {"value"} else entry
+            for layer, entry in data.items()
+        }
+
+    @field_validator("stock_change", mode="before")
+    @classmethod
+    def _stock_change_by_layer(cls, value: Any) -> Any:
+        """``stock_change: 0 kg`` is the mass layer; a mapping gives it per layer."""
+        value = _empty_to_none(value)
+        if value is None:
+            return {}
+        if isinstance(value, str | int | float):
+            return {"mass": {"value": value}}
+        if isinstance(value, dict):
+            return {
+                layer: {"value": entry} if isinstance(entry, str | int | float) else entry
+                for layer, entry in value.items()
+            }
+        return value
+
+
+class Flow(Measured):
+    """A flow of material, water or energy between processes or across the boundary."""
+
+    id: Id
+    name: Text
+    from_process: OptionalId = Field(None, alias="from")
+    to_process: OptionalId = Field(None, alias="to")
+    layer: Id = "mass"
+    kind: FlowKind
+    price: Annotated[Price | None, BeforeValidator(_empty_to_none)] = None
+    costs: Costs | None = None
+
+    _normalised: Normalised | None = PrivateAttr(None)
+
+    @model_serializer(mode="wrap")
+    def _identity_first(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Write id, name, from, to, layer and kind before the value, as a person reads."""
+        data = handler(self)
+        first = ("id", "name", "from", "from_process", "to", "to_process", "layer", "kind")
+        return {**{key: data[key] for key in first if key in data}, **data}
+
+    @property
+    def normalised(self) -> Normalised:
+        """Value and standard deviation in the unit of the flow's layer, set at load."""
+        if self._normalised is None:
+            raise RuntimeError(
+                "this flow is not part of a validated Assessment; validate the document first"
+            )
+        return self._normalised
+
+
+class Option(DocumentModel):
+    """A Cleaner Production option for this enterprise."""
+
+    id: Id
+    title: Text
+    practice: Practice | None = None
+    status: OptionStatus = "identified"
+    processes: list[Id] = Field(default_factory=list, exclude_if=lambda value: not value)
+    flows: list[Id] = Field(default_factory=list, exclude_if=lambda value: not value)
+    description: OptionalText = None
+
+    @field_validator("processes", "flows", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        """Excel users write ``washing, filling`` in one cell."""
+        value = _empty_to_none(value)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+
+class Assessment(DocumentModel):
+    """The baseline data of one Cleaner Production Assessment (format ``cleanprod/1``)."""
+
+    format: str = Field(description="Always 'cleanprod/1'")
+    title: OptionalText = None
+    language: Language | None = None
+    notes: OptionalText = None
+    default_quality: Quality = "measured"
+    enterprise: Enterprise
+    period: Period
+    exchange_rates: dict[str, float] = Field(
+        default_factory=dict, exclude_if=lambda value: not value,
+        description="Enterprise-currency units per one unit of each other currency",
+    )
+    layers: list[Layer] = Field(default_factory=list, exclude_if=lambda value: not value)
+    products: list[Product] = Field(default_factory=list)
+    processes: list[Process] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value != FORMAT:
+            raise PydanticCustomError(
+                "format", "this is format '{found}'; cleanprod reads '{expected}'",
+                {"found": value, "expected": FORMAT},
+            )
+        return value
+
+    @field_validator("exchange_rates", mode="before")
+    @classmethod
+    def _exchange_rates(cls, value: Any) -> Any:
+        value = _empty_to_none(value)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return value
+        rates: dict[str, Any] = {}
+        for code, rate in value.items():
+            rates[check_currency(str(code))] = rate
+        return rates
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _positive_rates(cls, rates: dict[str, float]) -> dict[str, float]:
+        for code, rate in rates.items():
+            if not rate > 0 or not math.isfinite(rate):
+                raise PydanticCustomError(
+                    "exchange_rate", "the exchange rate of {code} must be a positive number, "
+                    "found {rate}", {"code": code, "rate": rate},
+                )
+        return rates
+
+    @model_validator(mode="after")
+    def _links_and_units(self, info: ValidationInfo) -> Assessment:
+        from cleanprod.model.checks import find_link_problems
+
+        context = info.context or {}
+        problems = find_link_problems(self, ignore_ids=context.get("ignore_ids", frozenset()))
+        if problems:
+            raise ValidationError.from_exception_data(
+                "Assessment",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("link", "{message}", {"message": message}),
+                        loc=location,
+                        input=None,
+                    )
+                    for location, message in problems
+                ],
+            )
+        for flow in self.flows:
+            flow._normalised = flow.normalise(self.layer_unit(flow.layer), self.default_quality)
+        return self
+
+    # ---- reading the document ----------------------------------------------------------------
+
+    def layer_unit(self, layer: str) -> str:
+        """The unit every value of ``layer`` is expressed in after loading."""
+        for declared in self.layers:
+            if declared.id == layer:
+                return declared.unit
+        if layer in LAYER_UNITS:
+            return LAYER_UNITS[layer]
+        raise KeyError(f"unknown layer {layer!r}")
+
+    @property
+    def layer_ids(self) -> list[str]:
+        """Every layer that has flows, built-in layers first, in the order of the document."""
+        declared = [layer.id for layer in self.layers]
+        ordered = [*(name for name in BUILTIN_LAYERS if name not in declared), *declared]
+        used = {flow.layer for flow in self.flows}
+        return [layer for layer in ordered if layer in used]
+
+    def process(self, process_id: str) -> Process:
+        """The process of that id (``KeyError`` when there is none)."""
+        for process in self.processes:
+            if process.id == process_id:
+                return process
+        raise KeyError(process_id)
+
+    def flow(self, flow_id: str) -> Flow:
+        """The flow of that id (``KeyError`` when there is none)."""
+        for flow in self.flows:
+            if flow.id == flow_id:
+                return flow
+        raise KeyError(flow_id)
+
+    def to_enterprise_currency(self, money: Money) -> float:
+        """Amount of ``money`` in the enterprise currency, using ``exchange_rates``."""
+        if money.currency == self.enterprise.currency:
+            return money.amount
+        return money.amount * self.exchange_rates[money.currency]
+
+    def unknown_stock_layers(self, process: Process) -> list[str]:
+        """Layers in which a stock process's stock change is unknown (to be estimated)."""
+        if not process.stock:
+            return []
+        touching = {
+            flow.layer for flow in self.flows if process.id in (flow.from_process, flow.to_process)
+        }
+        return [
+            layer for layer in self.layer_ids
+            if layer in touching and (layer not in process.stock_change
+                                      or not process.stock_change[layer].is_known)
+        ]
+

@@ -1,0 +1,237 @@
+"""The links between the entries of an assessment document.
+
+Each entry is checked on its own by its pydantic model; this module checks what only the whole
+document can tell: unique ids, processes named by flows, layers and their dimensions, kinds of
+flow against the system boundary, and currencies with an exchange rate.
+
+:func:`find_link_problems` returns every problem at once, each as (key path, message). It works
+on a complete :class:`~cleanprod.model.assessment.Assessment` and also on one assembled from the
+entries that passed their own checks, so that a document's problems are reported together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from cleanprod.model.choices import BUILTIN_LAYERS, LEAVING_KINDS
+from cleanprod.model.quantities import Money, Price, Quantity
+from cleanprod.units import (
+    LAYER_UNITS,
+    UnitError,
+    conversion_factor,
+    dimension_name,
+    dimension_of,
+)
+
+if TYPE_CHECKING:
+    from cleanprod.model.assessment import Assessment, Costs
+
+Location = tuple[str | int, ...]
+LinkProblem = tuple[Location, str]
+
+
+def find_link_problems(
+    assessment: Assessment, ignore_ids: Iterable[str] = frozenset()
+) -> list[LinkProblem]:
+    """Every problem in the links between the entries of ``assessment``.
+
+    Parameters
+    ----------
+    assessment
+        The document; its lists may hold only the entries that passed their own checks.
+    ignore_ids
+        Ids of entries that failed their own checks: a reference to one of them is not reported
+        as unknown (the entry itself already was).
+    """
+    ignored = set(ignore_ids)
+    problems: list[LinkProblem] = []
+    problems += _duplicate_ids(assessment)
+    problems += _flow_links(assessment, ignored)
+    problems += _layer_units(assessment, ignored)
+    problems += _money(assessment)
+    problems += _product_and_option_links(assessment, ignored)
+    return problems
+
+
+def _duplicate_ids(assessment: Assessment) -> Iterator[LinkProblem]:
+    for section in ("layers", "products", "processes", "flows", "options"):
+        first_index: dict[str, int] = {}
+        for index, entry in enumerate(getattr(assessment, section) or []):
+            if getattr(entry, "id", None) is None:
+                continue
+            if entry.id in first_index:
+                yield (
+                    (section, index, "id"),
+                    f"duplicate id '{entry.id}': {section}[{first_index[entry.id]}] already "
+                    "has it; ids must be unique",
+                )
+            else:
+                first_index[entry.id] = index
+
+
+def _flow_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    process_ids = _ids(assessment.processes)
+    known = sorted(process_ids)
+    for index, flow in enumerate(assessment.flows or []):
+        for key, process_id in (("from", flow.from_process), ("to", flow.to_process)):
+            if process_id is not None and process_id not in process_ids | ignored:
+                yield (("flows", index, key), _unknown("process", process_id, known))
+        yield from _boundary_rule(index, flow)
+
+
+def _boundary_rule(index: int, flow: Any) -> Iterator[LinkProblem]:
+    source, target, kind = flow.from_process, flow.to_process, getattr(flow, "kind", None)
+    where: Location = ("flows", index, "kind")
+    if source is None and target is None:
+        yield (("flows", index), "the flow has neither 'from' nor 'to': name at least one process")
+    elif source is not None and source == target:
+        yield (("flows", index, "to"), f"the flow goes from '{source}' back to itself")
+    elif kind is None:
+        return
+    elif kind == "input" and (source is not None or target is None):
+        yield (where, "an input comes from outside the boundary: leave 'from' empty and name "
+                      "the process it enters in 'to' (or choose another kind)")
+    elif kind == "internal" and (source is None or target is None):
+        yield (where, "an internal flow goes from a process to a process: give both 'from' "
+                      "and 'to' (or choose input, product, loss...)")
+    elif kind in LEAVING_KINDS and (source is None or target is not None):
+        yield (where, f"a {kind} leaves a process for outside the boundary: name the process in "
+                      "'from' and leave 'to' empty (use kind internal between processes)")
+    elif kind == "loss" and source is None:
+        yield (where, "a loss leaves a process: name it in 'from'")
+
+
+def _layer_units(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    declared = {layer.id: layer.unit for layer in assessment.layers or []}
+    layer_units = {**LAYER_UNITS, **declared}
+    known_layers = sorted(set(BUILTIN_LAYERS) | set(declared))
+    for index, flow in enumerate(assessment.flows or []):
+        if flow.layer not in layer_units:
+            if flow.layer not in ignored:
+                yield (
+                    ("flows", index, "layer"),
+                    _unknown("layer", flow.layer, known_layers)
+                    + "; declare it under 'layers' with its unit",
+                )
+            continue
+        unit = layer_units[flow.layer]
+        for key, quantity in _quantities_of(flow):
+            problem = _dimension_problem(quantity, unit, flow.layer, f"{flow.id}'s {key}")
+            if problem:
+                yield (("flows", index, key), problem)
+        if flow.price is not None:
+            problem = _price_problem(flow.price, unit, flow.layer)
+            if problem:
+                yield (("flows", index, "price"), problem)
+    for index, process in enumerate(assessment.processes or []):
+        for layer, change in process.stock_change.items():
+            where: Location = ("processes", index, "stock_change", layer)
+            if layer not in layer_units:
+                if layer not in ignored:
+                    yield (where, _unknown("layer", layer, known_layers))
+                continue
+            for key, quantity in _quantities_of(change):
+                problem = _dimension_problem(quantity, layer_units[layer], layer,
+                                             f"the stock change's {key}")
+                if problem:
+                    yield ((*where, key), problem)
+
+
+def _quantities_of(measured: Any) -> Iterator[tuple[str, Quantity]]:
+    if measured.value is not None:
+        yield "value", measured.value
+    elif measured.range is not None:
+        yield "range", measured.range[0]
+
+
+def _dimension_problem(quantity: Quantity, unit: str, layer: str, what: str) -> str | None:
+    if _dimension(quantity.unit) == _dimension(unit):
+        return None
+    return (
+        f"the {layer} layer is in {unit} ({dimension_name(unit)}), but {what} is "
+        f"{quantity} ({dimension_name(quantity.unit)}); give it in a unit of "
+        f"{dimension_name(unit)}, or declare the layer under 'layers' with another unit"
+    )
+
+
+def _price_problem(price: Price, unit: str, layer: str) -> str | None:
+    if _dimension(price.unit) == _dimension(unit):
+        return None
+    return (
+        f"the price is per {price.unit} ({dimension_name(price.unit)}), but the flow's "
+        f"{layer} layer is in {unit} ({dimension_name(unit)}); give the price per a unit of "
+        f"{dimension_name(unit)}"
+    )
+
+
+def _dimension(unit: str) -> str:
+    try:
+        conversion_factor(unit, unit)
+    except UnitError:
+        return "?"
+    return dimension_of(unit)
+
+
+def _money(assessment: Assessment) -> Iterator[LinkProblem]:
+    enterprise = assessment.enterprise
+    if enterprise is None:
+        return
+    currency = enterprise.currency
+    rates = assessment.exchange_rates or {}
+
+    def check(location: Location, money: Money | Price | None) -> Iterator[LinkProblem]:
+        if money is not None and money.currency != currency and money.currency not in rates:
+            yield (
+                location,
+                f"the amount is in {money.currency} but the enterprise's currency is "
+                f"{currency}; add the rate under exchange_rates, like "
+                f"'exchange_rates: {{{money.currency}: <{currency} per {money.currency}>}}'",
+            )
+
+    def check_costs(location: Location, costs: Costs | None) -> Iterator[LinkProblem]:
+        for cost_type, money in costs.items() if costs is not None else []:
+            yield from check((*location, "costs", cost_type), money)
+
+    for index, process in enumerate(assessment.processes or []):
+        yield from check_costs(("processes", index), process.costs)
+    for index, flow in enumerate(assessment.flows or []):
+        yield from check(("flows", index, "price"), flow.price)
+        yield from check_costs(("flows", index), flow.costs)
+    for index, product in enumerate(assessment.products or []):
+        yield from check(("products", index, "price"), product.price)
+
+
+def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    flow_ids = _ids(assessment.flows)
+    process_ids = _ids(assessment.processes)
+    for index, product in enumerate(assessment.products or []):
+        if product.flow is not None and product.flow not in flow_ids | ignored:
+            yield (("products", index, "flow"), _unknown("flow", product.flow, sorted(flow_ids)))
+    for index, option in enumerate(assessment.options or []):
+        for position, process_id in enumerate(option.processes):
+            if process_id not in process_ids | ignored:
+                yield (("options", index, "processes", position),
+                       _unknown("process", process_id, sorted(process_ids)))
+        for position, flow_id in enumerate(option.flows):
+            if flow_id not in flow_ids | ignored:
+                yield (("options", index, "flows", position),
+                       _unknown("flow", flow_id, sorted(flow_ids)))
+
+
+def _ids(entries: list | None) -> set[str]:
+    """Ids of the entries; a stand-in whose id failed its own check has none."""
+    return {entry.id for entry in entries or [] if getattr(entry, "id", None) is not None}
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    from difflib import get_close_matches
+
+    message = f"no {what} has the id '{name}'"
+    close = get_close_matches(name, known, n=1)
+    if close:
+        return f"{message} — did you mean '{close[0]}'?"
+    if known and len(known) <= 12:
+        plural = f"{what}es" if what.endswith("s") else f"{what}s"
+        return f"{message}; the {plural} are: {', '.join(known)}"
+    return message
