@@ -41,9 +41,17 @@ DIMENSION_UNITS[str(ureg.parse_units("m**3").dimensionality)] = "m3"
 _DIMENSION_NAMES: dict[str, str] = {
     str(ureg.parse_units(unit).dimensionality): name
     for unit, name in (
-        ("kg", "mass"), ("m**3", "volume"), ("kWh", "energy"), ("piece", "pieces"),
-        ("m", "length"), ("m**2", "area"), ("h", "time"), ("kg/m**3", "mass per volume"),
-        ("kW", "power"), ("m**3/h", "volume per time"), ("kg/h", "mass per time"),
+        ("kg", "mass"),
+        ("m**3", "volume"),
+        ("kWh", "energy"),
+        ("piece", "pieces"),
+        ("m", "length"),
+        ("m**2", "area"),
+        ("h", "time"),
+        ("kg/m**3", "mass per volume"),
+        ("kW", "power"),
+        ("m**3/h", "volume per time"),
+        ("kg/h", "mass per time"),
     )
 }
 
@@ -66,8 +74,14 @@ def parse_unit(text: str) -> pint.Unit:
         raise UnitError("a unit is missing")
     try:
         unit = ureg.parse_units(cleaned)
-    except (pint.UndefinedUnitError, pint.DefinitionSyntaxError, AttributeError, TypeError,
-            ValueError, AssertionError) as error:
+    except (
+        pint.UndefinedUnitError,
+        pint.DefinitionSyntaxError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        AssertionError,
+    ) as error:
         raise UnitError(f"'{cleaned}' is not a unit cleanprod knows") from error
     return unit
 

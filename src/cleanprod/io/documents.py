@@ -55,16 +55,24 @@ def read_document(path: str | Path) -> Assessment:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
-            raise DocumentError(source, [Problem(
-                source, f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8"
-            )]) from None
+            raise DocumentError(
+                source,
+                [
+                    Problem(
+                        source, f"the file is not UTF-8 text (byte {error.start}); save it as UTF-8"
+                    )
+                ],
+            ) from None
         parse = parse_yaml if form == "yaml" else parse_json
         data, locator, problems = parse(text, source)
     if data is None and problems:
         raise DocumentError(source, problems)
     if not isinstance(data, dict):
-        problems.append(Problem(source, "expected a document of keys and values starting with "
-                                        "'format: cleanprod/1'"))
+        problems.append(
+            Problem(
+                source, "expected a document of keys and values starting with 'format: cleanprod/1'"
+            )
+        )
         raise DocumentError(source, problems)
     return validate_document(data, locator, problems)
 
@@ -82,8 +90,10 @@ def write_document(assessment: Assessment, path: str | Path) -> Path:
         from cleanprod.io.workbook import write_workbook
 
         return _atomic_write(path, lambda temporary: write_workbook(assessment, temporary))
-    text = dump_yaml(document_data(assessment)) if form == "yaml" else dump_json(
-        document_data(assessment, mode="json")
+    text = (
+        dump_yaml(document_data(assessment))
+        if form == "yaml"
+        else dump_json(document_data(assessment, mode="json"))
     )
     return _atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 

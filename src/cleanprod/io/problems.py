@@ -181,7 +181,8 @@ def _all_models() -> list[type[BaseModel]]:
     from cleanprod.model import assessment
 
     return [
-        value for value in vars(assessment).values()
+        value
+        for value in vars(assessment).values()
         if isinstance(value, type) and issubclass(value, BaseModel)
     ]
 

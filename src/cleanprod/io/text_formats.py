@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from cleanprod.errors import Problem
-from cleanprod.io.problems import LineLocator, Locator, Location
+from cleanprod.io.problems import LineLocator, Location, Locator
 
 
 class _DuplicateKeys(dict):
@@ -45,10 +45,12 @@ def _walk(node: yaml.Node, path: Location, lines: dict, problems: list, source: 
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
-                problems.append(Problem(
-                    f"{source}, line {key_node.start_mark.line + 1}",
-                    f"the key '{key}' is given twice in the same place; keep one",
-                ))
+                problems.append(
+                    Problem(
+                        f"{source}, line {key_node.start_mark.line + 1}",
+                        f"the key '{key}' is given twice in the same place; keep one",
+                    )
+                )
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines, problems, source)

@@ -27,8 +27,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     SerializerFunctionWrapHandler,
+    ValidationError,
     ValidationInfo,
     field_serializer,
     field_validator,
@@ -170,7 +170,8 @@ class Period(DocumentModel):
         start = info.data.get("start")
         if start is not None and value < start:
             raise PydanticCustomError(
-                "period", "the period ends ({end}) before it starts ({start})",
+                "period",
+                "the period ends ({end}) before it starts ({start})",
                 {"end": value.isoformat(), "start": start.isoformat()},
             )
         return value
@@ -266,7 +267,8 @@ class Measured(DocumentModel):
             return None
         if sd.magnitude < 0:
             raise PydanticCustomError(
-                "sd", "a standard deviation cannot be negative, found '{found}'",
+                "sd",
+                "a standard deviation cannot be negative, found '{found}'",
                 {"found": str(sd)},
             )
         value = info.data.get("value")
@@ -293,10 +295,13 @@ class Measured(DocumentModel):
         value = _empty_to_none(value)
         if value is None:
             return None
+        if isinstance(value, list | tuple) and len(value) == 2 and "" in value:
+            raise PydanticCustomError("range", "a range needs both its minimum and its maximum", {})
         if not isinstance(value, list | tuple) or len(value) != 2:
             raise PydanticCustomError(
-                "range", "expected a range as two quantities [min, max], like "
-                "[20 m3, 35 m3]; found {found}", {"found": repr(value)},
+                "range",
+                "expected a range as two quantities [min, max], like [20 m3, 35 m3]; found {found}",
+                {"found": repr(value)},
             )
         return value
 
@@ -310,7 +315,8 @@ class Measured(DocumentModel):
         _same_dimension(high, low, "the range's maximum", "its minimum")
         if high.magnitude * conversion_factor(high.unit, low.unit) < low.magnitude:
             raise PydanticCustomError(
-                "range", "the range's minimum ({low}) exceeds its maximum ({high})",
+                "range",
+                "the range's minimum ({low}) exceeds its maximum ({high})",
                 {"low": str(low), "high": str(high)},
             )
         value = info.data.get("value")
@@ -320,7 +326,8 @@ class Measured(DocumentModel):
             top = high.magnitude * conversion_factor(high.unit, low.unit)
             if not low.magnitude <= inside <= top:
                 raise PydanticCustomError(
-                    "range", "the value {value} lies outside its range [{low}, {high}]",
+                    "range",
+                    "the value {value} lies outside its range [{low}, {high}]",
                     {"value": str(value), "low": str(low), "high": str(high)},
                 )
         return bounds
@@ -353,8 +360,9 @@ class Measured(DocumentModel):
     def normalise(self, unit: str, default_quality: str) -> Normalised:
         """Value and standard deviation in ``unit`` (see :class:`Normalised`)."""
         if self.range is not None:
-            low, high = (bound.magnitude * conversion_factor(bound.unit, unit)
-                         for bound in self.range)
+            low, high = (
+                bound.magnitude * conversion_factor(bound.unit, unit) for bound in self.range
+            )
             sd = (high - low) / math.sqrt(12.0)
             if self.value is None:
                 return Normalised((low + high) / 2.0, sd, unit, "range")
@@ -365,10 +373,10 @@ class Measured(DocumentModel):
         if self.sd is not None:
             return Normalised(value, _convert(self.sd, unit), unit, "sd")
         if self.uncertainty is not None:
-            return Normalised(value, abs(value) * self.uncertainty.value / 100.0, unit,
-                              "uncertainty")
-        quality, basis = (self.quality, "quality") if self.quality else (default_quality,
-                                                                         "default")
+            return Normalised(
+                value, abs(value) * self.uncertainty.value / 100.0, unit, "uncertainty"
+            )
+        quality, basis = (self.quality, "quality") if self.quality else (default_quality, "default")
         percent = quality_classes()[quality]["relative_sd_percent"]
         return Normalised(value, abs(value) * percent / 100.0, unit, f"{basis}:{quality}")
 
@@ -382,7 +390,8 @@ def _same_dimension(quantity: Quantity, reference: Quantity, name: str, other: s
         conversion_factor(quantity.unit, reference.unit)
     except UnitError as error:
         raise PydanticCustomError(
-            "dimension", "{name} must have the dimension of {other}: {detail}",
+            "dimension",
+            "{name} must have the dimension of {other}: {detail}",
             {"name": name, "other": other, "detail": str(error)},
         ) from None
 
@@ -508,7 +517,8 @@ class Assessment(DocumentModel):
     enterprise: Enterprise
     period: Period
     exchange_rates: dict[str, float] = Field(
-        default_factory=dict, exclude_if=lambda value: not value,
+        default_factory=dict,
+        exclude_if=lambda value: not value,
         description="Enterprise-currency units per one unit of each other currency",
     )
     layers: list[Layer] = Field(default_factory=list, exclude_if=lambda value: not value)
@@ -522,7 +532,8 @@ class Assessment(DocumentModel):
     def _known_format(cls, value: str) -> str:
         if value != FORMAT:
             raise PydanticCustomError(
-                "format", "this is format '{found}'; cleanprod reads '{expected}'",
+                "format",
+                "this is format '{found}'; cleanprod reads '{expected}'",
                 {"found": value, "expected": FORMAT},
             )
         return value
@@ -546,8 +557,9 @@ class Assessment(DocumentModel):
         for code, rate in rates.items():
             if not rate > 0 or not math.isfinite(rate):
                 raise PydanticCustomError(
-                    "exchange_rate", "the exchange rate of {code} must be a positive number, "
-                    "found {rate}", {"code": code, "rate": rate},
+                    "exchange_rate",
+                    "the exchange rate of {code} must be a positive number, found {rate}",
+                    {"code": code, "rate": rate},
                 )
         return rates
 
@@ -620,8 +632,8 @@ class Assessment(DocumentModel):
             flow.layer for flow in self.flows if process.id in (flow.from_process, flow.to_process)
         }
         return [
-            layer for layer in self.layer_ids
-            if layer in touching and (layer not in process.stock_change
-                                      or not process.stock_change[layer].is_known)
+            layer
+            for layer in self.layer_ids
+            if layer in touching
+            and (layer not in process.stock_change or not process.stock_change[layer].is_known)
         ]
-

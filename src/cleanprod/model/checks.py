@@ -90,14 +90,23 @@ def _boundary_rule(index: int, flow: Any) -> Iterator[LinkProblem]:
     elif kind is None:
         return
     elif kind == "input" and (source is not None or target is None):
-        yield (where, "an input comes from outside the boundary: leave 'from' empty and name "
-                      "the process it enters in 'to' (or choose another kind)")
+        yield (
+            where,
+            "an input comes from outside the boundary: leave 'from' empty and name "
+            "the process it enters in 'to' (or choose another kind)",
+        )
     elif kind == "internal" and (source is None or target is None):
-        yield (where, "an internal flow goes from a process to a process: give both 'from' "
-                      "and 'to' (or choose input, product, loss...)")
+        yield (
+            where,
+            "an internal flow goes from a process to a process: give both 'from' "
+            "and 'to' (or choose input, product, loss...)",
+        )
     elif kind in LEAVING_KINDS and (source is None or target is not None):
-        yield (where, f"a {kind} leaves a process for outside the boundary: name the process in "
-                      "'from' and leave 'to' empty (use kind internal between processes)")
+        yield (
+            where,
+            f"a {kind} leaves a process for outside the boundary: name the process in "
+            "'from' and leave 'to' empty (use kind internal between processes)",
+        )
     elif kind == "loss" and source is None:
         yield (where, "a loss leaves a process: name it in 'from'")
 
@@ -132,8 +141,9 @@ def _layer_units(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProb
                     yield (where, _unknown("layer", layer, known_layers))
                 continue
             for key, quantity in _quantities_of(change):
-                problem = _dimension_problem(quantity, layer_units[layer], layer,
-                                             f"the stock change's {key}")
+                problem = _dimension_problem(
+                    quantity, layer_units[layer], layer, f"the stock change's {key}"
+                )
                 if problem:
                     yield ((*where, key), problem)
 
@@ -211,12 +221,16 @@ def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iter
     for index, option in enumerate(assessment.options or []):
         for position, process_id in enumerate(option.processes):
             if process_id not in process_ids | ignored:
-                yield (("options", index, "processes", position),
-                       _unknown("process", process_id, sorted(process_ids)))
+                yield (
+                    ("options", index, "processes", position),
+                    _unknown("process", process_id, sorted(process_ids)),
+                )
         for position, flow_id in enumerate(option.flows):
             if flow_id not in flow_ids | ignored:
-                yield (("options", index, "flows", position),
-                       _unknown("flow", flow_id, sorted(flow_ids)))
+                yield (
+                    ("options", index, "flows", position),
+                    _unknown("flow", flow_id, sorted(flow_ids)),
+                )
 
 
 def _ids(entries: list | None) -> set[str]:

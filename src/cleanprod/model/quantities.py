@@ -67,7 +67,9 @@ def _not_text(value: Any, kind: str, example: str) -> PydanticCustomError:
             found = f"the number {format_number(float(value))} without a currency"
     else:
         found = type(value).__name__
-    return _error(kind, "expected text like '{example}', found {found}", example=example, found=found)
+    return _error(
+        kind, "expected text like '{example}', found {found}", example=example, found=found
+    )
 
 
 def check_currency(code: str) -> str:
@@ -84,8 +86,11 @@ def check_currency(code: str) -> str:
 
 def _check_unit(unit: str, kind: str, example: str) -> str:
     if not unit:
-        raise _error(kind, "the unit is missing: write it after the number, like '{example}'",
-                     example=example)
+        raise _error(
+            kind,
+            "the unit is missing: write it after the number, like '{example}'",
+            example=example,
+        )
     try:
         parse_unit(unit)
     except UnitError as error:
@@ -130,12 +135,18 @@ class Quantity(_TextType):
             raise _error(
                 "quantity",
                 "expected a number and a unit, like '{example}', found '{found}'{hint}",
-                example=example, found=value, hint=_separator_hint(value),
+                example=example,
+                found=value,
+                hint=_separator_hint(value),
             )
         unit = match["unit"]
         if _THOUSANDS.match(value) and not _unit_reads(unit):
-            raise _error("quantity", "'{found}' is not a number and a unit{hint}",
-                         found=value, hint=_separator_hint(value))
+            raise _error(
+                "quantity",
+                "'{found}' is not a number and a unit{hint}",
+                found=value,
+                hint=_separator_hint(value),
+            )
         magnitude = _read_number(match["number"], "quantity", example)
         return cls(magnitude, _check_unit(unit, "quantity", f"{match['number']} kg"))
 
@@ -169,7 +180,9 @@ class Money(_TextType):
                 "money",
                 "expected an amount and an ISO 4217 currency code, like '{example}', "
                 "found '{found}'{hint}",
-                example=example, found=value, hint=_separator_hint(value),
+                example=example,
+                found=value,
+                hint=_separator_hint(value),
             )
         amount = _read_number(match["number"], "money", example)
         return cls(amount, check_currency(match["currency"]))
@@ -197,7 +210,9 @@ class Price(_TextType):
                 "price",
                 "expected an amount, a currency and a unit, like '{example}', "
                 "found '{found}'{hint}",
-                example=example, found=value, hint=_separator_hint(value),
+                example=example,
+                found=value,
+                hint=_separator_hint(value),
             )
         amount = _read_number(match["number"], "price", example)
         if amount < 0:
@@ -223,18 +238,24 @@ class Percent(_TextType):
                 "percent",
                 "write a relative uncertainty with a % sign, like '{example}'; "
                 "found the number {found}",
-                example=example, found=format_number(float(value)),
+                example=example,
+                found=format_number(float(value)),
             )
         if not isinstance(value, str):
             raise _not_text(value, "percent_type", example)
         match = _PERCENT_TEXT.match(value)
         if match is None:
-            raise _error("percent", "expected a percentage like '{example}', found '{found}'",
-                         example=example, found=value)
+            raise _error(
+                "percent",
+                "expected a percentage like '{example}', found '{found}'",
+                example=example,
+                found=value,
+            )
         number = _read_number(match["number"], "percent", example)
         if number < 0:
-            raise _error("percent", "a relative uncertainty cannot be negative, found '{found}'",
-                         found=value)
+            raise _error(
+                "percent", "a relative uncertainty cannot be negative, found '{found}'", found=value
+            )
         return cls(number)
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""Pure calculations on a validated assessment: no files, no storage, no web."""

@@ -1,0 +1,845 @@
+"""The assessment document as an Excel workbook (XLSX), the form consultants fill in.
+
+One sheet per part of the document, one header row per table sheet whose names are the keys of
+``docs/format.md``. A quantity has its number in its own column and its unit in the ``unit``
+column beside it; a cell may also hold text with a unit of its own (``100 kg``), which is how
+a value in another unit than the row's is written back, so the round trip is exact. Money cells
+hold a number in the enterprise currency, or text with another currency (``100 USD``).
+
+The layout (:data:`SHEETS`) is used both to write and to read, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pycountry
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cleanprod.errors import Problem
+from cleanprod.io.problems import Location, Locator
+from cleanprod.model import Assessment, Measured, Price, Quantity
+from cleanprod.model.choices import (
+    BUILTIN_LAYERS,
+    COST_TYPES,
+    FLOW_KINDS,
+    FORMAT,
+    OPTION_STATUSES,
+    PRACTICES,
+    QUALITIES,
+)
+from cleanprod.model.quantities import format_number
+
+# --------------------------------------------------------------------------------------------
+# The layout
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: its header (a document key) and the help shown on it."""
+
+    key: str
+    help: str
+    width: int = 14
+    choices: tuple[str, ...] = ()
+    strict_choices: bool = True
+
+
+_MEASURED = (
+    Column(
+        "value",
+        "The number, in the unit of the 'unit' column. Empty = unknown, to be "
+        "estimated by the balance.",
+        12,
+    ),
+    Column(
+        "unit",
+        "Unit of value, sd and the range: kg, t, m3, l, hl, kWh, MJ, GJ, piece...",
+        8,
+        ("kg", "t", "m3", "l", "hl", "kWh", "MWh", "MJ", "GJ", "piece"),
+        False,
+    ),
+    Column(
+        "sd",
+        "Absolute standard deviation, in the same unit. Give at most one of sd, "
+        "uncertainty, range and quality.",
+        10,
+    ),
+    Column("uncertainty", "Relative standard deviation in %, e.g. 5%.", 12),
+    Column(
+        "range_min",
+        "An expert's minimum; with range_max it gives σ = (max − min)/√12, "
+        "and the value (midpoint) when value is empty.",
+        11,
+    ),
+    Column("range_max", "An expert's maximum.", 11),
+    Column(
+        "quality",
+        "Data quality class: measured 5 %, calculated 10 %, estimated 30 % σ.",
+        12,
+        QUALITIES,
+    ),
+)
+_COSTS = tuple(
+    Column(
+        f"{cost_type}_cost",
+        f"{cost_type.replace('_', ' ').capitalize()} cost for the "
+        "period: a number in the enterprise currency, or '100 USD'.",
+        14,
+    )
+    for cost_type in COST_TYPES
+)
+_SOURCE = Column("source", "Where the figure comes from: a meter, a bill, an estimate by whom.", 30)
+
+SHEETS: dict[str, tuple[Column, ...]] = {
+    "exchange_rates": (
+        Column("currency", "ISO 4217 code of another currency used in this workbook.", 10),
+        Column("rate", "How many units of the enterprise currency one unit of it is worth.", 12),
+    ),
+    "layers": (
+        Column("id", "A balance layer besides mass, water and energy (a substance).", 14),
+        Column("name", "Its name.", 30),
+        Column("unit", "The unit all its flows are expressed in.", 8),
+    ),
+    "products": (
+        Column("id", "Short name without spaces, unique.", 16),
+        Column("name", "The product.", 30),
+        Column("quantity", "Produced in the period.", 12),
+        Column("unit", "Unit of the quantity: t, hl, piece, m3...", 8),
+        Column("flow", "The flow (id) that carries the product, if any.", 16),
+        Column("price", "Sales price, per price_unit.", 10),
+        Column("price_unit", "Currency and unit of the price, e.g. LAK/hl.", 11),
+        _SOURCE,
+    ),
+    "processes": (
+        Column("id", "Short name without spaces, unique, e.g. bottle-washing.", 16),
+        Column("name", "The process step.", 30),
+        Column("description", "What happens there.", 30),
+        Column("unit_operation", "Generic step: washing, drying, boiler, cutting...", 14),
+        Column("stock", "yes if the step holds stock (a yard, a tank).", 7, ("yes", "no")),
+        *_COSTS,
+        _SOURCE,
+    ),
+    "stock_changes": (
+        Column("process", "The process (id) whose stock changed.", 16),
+        Column(
+            "layer", "The layer: mass, water, energy or a declared one.", 10, BUILTIN_LAYERS, False
+        ),
+        *_MEASURED,
+        _SOURCE,
+    ),
+    "flows": (
+        Column("id", "Short name without spaces, unique, e.g. fresh-water.", 16),
+        Column("name", "What flows.", 30),
+        Column("from", "Process it leaves; empty = from outside the boundary.", 14),
+        Column("to", "Process it enters; empty = leaves the boundary.", 14),
+        Column(
+            "layer",
+            "mass, water, energy, or a layer of the 'layers' sheet.",
+            10,
+            BUILTIN_LAYERS,
+            False,
+        ),
+        Column("kind", "input, product, by-product, loss, emission or internal.", 11, FLOW_KINDS),
+        *_MEASURED,
+        Column("price", "Purchase (or sales) price, per price_unit.", 10),
+        Column("price_unit", "Currency and unit of the price, e.g. LAK/m3.", 11),
+        *_COSTS,
+        _SOURCE,
+    ),
+    "options": (
+        Column("id", "Short name without spaces, unique.", 16),
+        Column("title", "The CP option in a few words.", 40),
+        Column("practice", "One of UNEP's eight CP practices.", 24, PRACTICES),
+        Column(
+            "status",
+            "identified, implement-now, further-study, rejected, implemented.",
+            14,
+            OPTION_STATUSES,
+        ),
+        Column("processes", "Processes concerned (ids, separated by commas).", 18),
+        Column("flows", "Flows concerned (ids, separated by commas).", 18),
+        Column("description", "What to do.", 40),
+    ),
+}
+
+#: Rows of the 'enterprise' sheet: (field, key path in the document, help).
+ENTERPRISE_FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("format", ("format",), f"Always {FORMAT}."),
+    ("name", ("enterprise", "name"), "Name of the enterprise."),
+    ("country", ("enterprise", "country"), "ISO 3166-1 code: LA, VN, KH..."),
+    ("sector", ("enterprise", "sector"), "Short name: beverages, steel, furniture, rattan..."),
+    ("isic", ("enterprise", "isic"), "ISIC Rev. 4 class, e.g. 1104 (optional)."),
+    ("currency", ("enterprise", "currency"), "ISO 4217 code of the accounts: LAK, VND, KHR..."),
+    ("location", ("enterprise", "location"), "Town or province (optional)."),
+    ("employees", ("enterprise", "employees"), "Number of employees (optional)."),
+    ("period_start", ("period", "start"), "First day of the baseline period."),
+    ("period_end", ("period", "end"), "Last day of the baseline period."),
+    ("title", ("title",), "Title of the assessment (optional)."),
+    ("language", ("language",), "Report language: en, vi, lo or km (optional)."),
+    (
+        "default_quality",
+        ("default_quality",),
+        "Quality of values given without uncertainty: measured, calculated or estimated.",
+    ),
+    ("notes", ("notes",), "Where the figures come from; anything a reader should know."),
+)
+
+REQUIRED_SHEETS = ("enterprise", "processes", "flows")
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="2E6B4F")
+_PERCENT_FORMAT = '0.###"%"'
+_INSTRUCTIONS = f"""cleanprod baseline workbook — format {FORMAT}
+
+Fill in one sheet per part of the assessment:
+- enterprise: the enterprise, the baseline period, and notes on where the figures come from.
+- processes: each process step, with its energy and system costs for the period if known.
+- flows: every flow of material, water and energy — inputs, products, losses, emissions and
+  flows between steps — one per row. 'from' and 'to' name processes (their id); leave 'from'
+  empty for an input from outside and 'to' empty for what leaves the plant.
+- products: what the plant makes in the period (the reference of the indicators).
+- stock_changes, layers, exchange_rates, options: only when needed.
+
+Numbers go in their own cell, with the unit in the 'unit' column beside them. Leave 'value'
+empty when a flow is not known: the balance will estimate it. Say how sure a number is with ONE
+of sd, uncertainty (%), range_min + range_max, or quality (measured, calculated, estimated).
+Money: a number in the enterprise currency, or text such as '100 USD' (then give the rate on
+the exchange_rates sheet). Columns whose header starts with # are yours; they are not read.
+Cells with formulas are read by their computed value: save the file in Excel or LibreOffice.
+
+Check the workbook with:  cleanprod validate baseline.xlsx
+Every problem is reported with its sheet, row and column."""
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def write_template(path: str | Path) -> Path:
+    """Write an empty workbook for a consultant to fill in; return its path."""
+    return write_workbook(None, path)
+
+
+def write_workbook(assessment: Assessment | None, path: str | Path) -> Path:
+    """Write ``assessment`` (or an empty template when None) as an XLSX workbook."""
+    workbook = openpyxl.Workbook()
+    instructions = workbook.active
+    instructions.title = "instructions"
+    for row, line in enumerate(_INSTRUCTIONS.splitlines(), start=1):
+        instructions.cell(row=row, column=1, value=line)
+    instructions["A1"].font = Font(bold=True, size=14)
+    instructions.column_dimensions["A"].width = 100
+
+    _write_enterprise(workbook.create_sheet("enterprise"), assessment)
+    rows = _table_rows(assessment) if assessment is not None else {}
+    layers = (
+        list(BUILTIN_LAYERS) + [layer.id for layer in assessment.layers]
+        if assessment
+        else (list(BUILTIN_LAYERS))
+    )
+    for name, columns in SHEETS.items():
+        sheet = workbook.create_sheet(name)
+        _write_table(sheet, columns, rows.get(name, []), layers)
+    path = Path(path)
+    workbook.save(path)
+    return path
+
+
+def _write_enterprise(sheet: Worksheet, assessment: Assessment | None) -> None:
+    data = (
+        assessment.model_dump(mode="python", exclude_none=True)
+        if assessment
+        else {"format": FORMAT, "default_quality": "measured"}
+    )
+    _header(sheet, [Column("field", "", 16), Column("value", "", 40), Column("help", "", 70)])
+    for row, (field_name, path, help_text) in enumerate(ENTERPRISE_FIELDS, start=2):
+        value: Any = data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        sheet.cell(row=row, column=1, value=field_name).font = Font(bold=True)
+        _set(sheet.cell(row=row, column=2), value)
+        if isinstance(value, dt.date):
+            sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
+        sheet.cell(row=row, column=3, value=help_text).font = Font(italic=True, color="666666")
+    sheet.cell(row=len(ENTERPRISE_FIELDS) + 1, column=2).alignment = Alignment(wrap_text=True)
+
+
+def _header(sheet: Worksheet, columns: Iterable[Column]) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.key)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        if column.help:
+            cell.comment = Comment(column.help, "cleanprod", width=300, height=90)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+
+def _write_table(
+    sheet: Worksheet, columns: tuple[Column, ...], rows: list[dict], layers: list[str]
+) -> None:
+    _header(sheet, columns)
+    last_row = max(len(rows) + 1, 500)
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        choices = layers if column.key == "layer" else column.choices
+        if choices:
+            _drop_down(
+                sheet,
+                f"{letter}2:{letter}{last_row}",
+                '"' + ",".join(choices) + '"',
+                column.strict_choices,
+            )
+        elif column.key in ("from", "to", "process") and sheet.title != "processes":
+            _drop_down(sheet, f"{letter}2:{letter}{last_row}", "=processes!$A$2:$A$500", False)
+    for row_number, row in enumerate(rows, start=2):
+        for index, column in enumerate(columns, start=1):
+            value = row.get(column.key)
+            cell = sheet.cell(row=row_number, column=index)
+            _set(cell, value)
+            if column.key == "uncertainty" and isinstance(value, float):
+                cell.number_format = _PERCENT_FORMAT
+
+
+def _drop_down(sheet: Worksheet, cells: str, formula: str, strict: bool) -> None:
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+    validation.showErrorMessage = strict
+    validation.error = "Choose a value from the list."
+    sheet.add_data_validation(validation)
+    validation.add(cells)
+
+
+def _set(cell: Any, value: Any) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text, not a formula
+
+
+def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
+    currency = assessment.enterprise.currency
+    rows: dict[str, list[dict]] = {
+        "exchange_rates": [
+            {"currency": code, "rate": rate} for code, rate in assessment.exchange_rates.items()
+        ],
+        "layers": [layer.model_dump() for layer in assessment.layers],
+        "products": [
+            {
+                "id": product.id,
+                "name": product.name,
+                "quantity": product.quantity.magnitude,
+                "unit": product.quantity.unit,
+                "flow": product.flow,
+                **_price_cells(product.price),
+                "source": product.source,
+            }
+            for product in assessment.products
+        ],
+        "processes": [
+            {
+                "id": process.id,
+                "name": process.name,
+                "description": process.description,
+                "unit_operation": process.unit_operation,
+                "stock": "yes" if process.stock else None,
+                **_cost_cells(process.costs, currency),
+                "source": process.source,
+            }
+            for process in assessment.processes
+        ],
+        "stock_changes": [
+            {"process": process.id, "layer": layer, **_measured_cells(change)}
+            for process in assessment.processes
+            for layer, change in process.stock_change.items()
+        ],
+        "flows": [
+            {
+                "id": flow.id,
+                "name": flow.name,
+                "from": flow.from_process,
+                "to": flow.to_process,
+                "layer": flow.layer,
+                "kind": flow.kind,
+                **_measured_cells(flow),
+                **_price_cells(flow.price),
+                **_cost_cells(flow.costs, currency),
+            }
+            for flow in assessment.flows
+        ],
+        "options": [
+            {
+                "id": option.id,
+                "title": option.title,
+                "practice": option.practice,
+                "status": option.status,
+                "processes": ", ".join(option.processes) or None,
+                "flows": ", ".join(option.flows) or None,
+                "description": option.description,
+            }
+            for option in assessment.options
+        ],
+    }
+    return rows
+
+
+def _measured_cells(measured: Measured) -> dict[str, Any]:
+    unit = measured.unit
+
+    def cell(quantity: Quantity | None) -> float | str | None:
+        if quantity is None:
+            return None
+        return quantity.magnitude if quantity.unit == unit else str(quantity)
+
+    low, high = measured.range if measured.range is not None else (None, None)
+    return {
+        "value": cell(measured.value),
+        "unit": unit,
+        "sd": cell(measured.sd),
+        "uncertainty": measured.uncertainty.value if measured.uncertainty else None,
+        "range_min": cell(low),
+        "range_max": cell(high),
+        "quality": measured.quality,
+        "source": measured.source,
+    }
+
+
+def _price_cells(price: Price | None) -> dict[str, Any]:
+    if price is None:
+        return {}
+    return {"price": price.amount, "price_unit": f"{price.currency}/{price.unit}"}
+
+
+def _cost_cells(costs: Any, currency: str) -> dict[str, Any]:
+    if costs is None:
+        return {}
+    return {
+        f"{cost_type}_cost": money.amount if money.currency == currency else str(money)
+        for cost_type, money in costs.items()
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a value was read: sheet, row, column header and Excel coordinate."""
+
+    sheet: str
+    row: int
+    header: str | None = None
+    coordinate: str | None = None
+
+
+@dataclass
+class WorkbookLocator(Locator):
+    """Places key paths of the document in the workbook's sheets, rows and columns."""
+
+    source: str
+    data: Any = None
+    cells: dict[Location, Cell] = field(default_factory=dict)
+    row_names: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def describe(self, location: Location) -> str:
+        for length in range(len(location), -1, -1):
+            cell = self.cells.get(tuple(location[:length]))
+            if cell is not None:
+                return self._describe(cell)
+        return f"{self.source}, {self.key_path(location)}"
+
+    def _describe(self, cell: Cell) -> str:
+        text = f"{self.source}, sheet '{cell.sheet}', row {cell.row}"
+        name = self.row_names.get((cell.sheet, cell.row))
+        if name:
+            text += f" ({name})"
+        if cell.header:
+            text += f", column '{cell.header}' ({cell.coordinate})"
+        return text
+
+
+class _Reader:
+    """Reads one workbook into document data, recording where each value came from."""
+
+    def __init__(self, path: Path):
+        self.source = str(path)
+        self.locator = WorkbookLocator(self.source)
+        self.problems: list[Problem] = []
+        self.currency: str | None = None
+
+    def problem(self, cell: Cell | None, message: str) -> None:
+        where = self.locator._describe(cell) if cell else self.source
+        self.problems.append(Problem(where, message))
+
+    def read(self, path: Path) -> dict | None:
+        try:
+            values = openpyxl.load_workbook(path, data_only=True, read_only=False)
+            formulas = openpyxl.load_workbook(path, data_only=False, read_only=False)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            self.problem(
+                None,
+                f"this is not an Excel workbook (.xlsx) cleanprod can read: "
+                f"{error.__class__.__name__}: {error}",
+            )
+            return None
+        sheets = {name.strip().lower(): name for name in values.sheetnames}
+        for required in REQUIRED_SHEETS:
+            if required not in sheets:
+                self.problem(
+                    None,
+                    f"the workbook has no sheet '{required}' (sheets found: "
+                    f"{', '.join(values.sheetnames)}); start from "
+                    "'cleanprod template' to get every sheet",
+                )
+        data: dict[str, Any] = {}
+        if "enterprise" in sheets:
+            name = sheets["enterprise"]
+            self.read_enterprise(values[name], formulas[name], data)
+        tables = {
+            key: list(self.table(values[sheets[key]], formulas[sheets[key]], SHEETS[key]))
+            if key in sheets
+            else []
+            for key in SHEETS
+        }
+        self.build(data, tables)
+        return data
+
+    # -- cells ------------------------------------------------------------------------------
+
+    def cell_value(self, value_cell: Any, formula_cell: Any, where: Cell) -> Any:
+        value = value_cell.value
+        formula = formula_cell.value
+        if value is None and isinstance(formula, str) and formula.startswith("="):
+            self.problem(
+                where,
+                f"the formula {formula} has no computed value; open the "
+                "workbook in Excel or LibreOffice, save it, and read it again",
+            )
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            return value or None
+        if isinstance(value, dt.datetime):
+            return value.date() if value.time() == dt.time(0) else value
+        if (
+            isinstance(value, float | int)
+            and not isinstance(value, bool)
+            and (value_cell.number_format and "%" in value_cell.number_format.replace('"%"', ""))
+        ):
+            return f"{format_number(float(value) * 100)}%"
+        if (
+            isinstance(value, float | int)
+            and not isinstance(value, bool)
+            and (value_cell.number_format == _PERCENT_FORMAT)
+        ):
+            return f"{format_number(float(value))}%"
+        return value
+
+    def read_enterprise(self, sheet: Worksheet, formulas: Worksheet, data: dict) -> None:
+        by_field = {field_name: path for field_name, path, _ in ENTERPRISE_FIELDS}
+        data.setdefault("enterprise", {})
+        data.setdefault("period", {})
+        for row in range(2, sheet.max_row + 1):
+            label = sheet.cell(row=row, column=1).value
+            if label is None or str(label).strip().startswith("#"):
+                continue
+            key = str(label).strip().lower().replace(" ", "_")
+            where = Cell(sheet.title, row, "value", f"B{row}")
+            if key not in by_field:
+                close = get_close_matches(key, list(by_field), n=1)
+                hint = f" — did you mean '{close[0]}'?" if close else ""
+                self.problem(
+                    Cell(sheet.title, row, "field", f"A{row}"), f"unknown field '{label}'{hint}"
+                )
+                continue
+            value = self.cell_value(
+                sheet.cell(row=row, column=2), formulas.cell(row=row, column=2), where
+            )
+            path = by_field[key]
+            self.locator.cells[path] = where
+            if value is None:
+                continue
+            if (
+                key == "currency"
+                and isinstance(value, str)
+                and pycountry.currencies.get(alpha_3=value.strip().upper())
+            ):
+                self.currency = value.strip().upper()  # a bad code is reported once, at its cell
+            if key in ("isic", "name", "sector", "location", "title", "notes") and isinstance(
+                value, float | int
+            ):
+                value = format_number(float(value))
+            target = data
+            for part in path[:-1]:
+                target = target.setdefault(part, {})
+            target[path[-1]] = value
+        self.locator.cells.setdefault(("enterprise",), Cell(sheet.title, 1))
+        self.locator.cells.setdefault(("period",), Cell(sheet.title, 1))
+
+    def table(
+        self, sheet: Worksheet, formulas: Worksheet, columns: tuple[Column, ...]
+    ) -> Iterator[tuple[int, dict[str, Any], dict[str, Cell]]]:
+        """Rows of a table sheet as (row number, values by key, cells by key)."""
+        known = {column.key for column in columns}
+        headers: dict[int, str] = {}
+        for index in range(1, sheet.max_column + 1):
+            label = sheet.cell(row=1, column=index).value
+            if label is None or str(label).strip().startswith("#"):
+                continue
+            key = str(label).strip().lower().replace(" ", "_")
+            where = Cell(sheet.title, 1, str(label), f"{get_column_letter(index)}1")
+            if key not in known:
+                close = get_close_matches(key, sorted(known), n=1)
+                hint = (
+                    f" — did you mean '{close[0]}'?"
+                    if close
+                    else ("; start its header with # to keep it as your own note")
+                )
+                self.problem(where, f"unknown column '{label}'{hint}")
+                continue
+            if key in headers.values():
+                self.problem(where, f"the column '{label}' is given twice")
+                continue
+            headers[index] = key
+        for row in range(2, sheet.max_row + 1):
+            values: dict[str, Any] = {}
+            cells: dict[str, Cell] = {}
+            for index, key in headers.items():
+                coordinate = f"{get_column_letter(index)}{row}"
+                where = Cell(sheet.title, row, key, coordinate)
+                value = self.cell_value(
+                    sheet.cell(row=row, column=index), formulas.cell(row=row, column=index), where
+                )
+                cells[key] = where
+                if value is not None:
+                    values[key] = value
+            if values:
+                if "id" in values:
+                    self.locator.row_names[(sheet.title, row)] = str(values["id"])
+                yield row, values, cells
+
+    # -- building the document --------------------------------------------------------------
+
+    def build(self, data: dict, tables: dict[str, list]) -> None:
+        cells = self.locator.cells
+        rates = {}
+        for row, values, row_cells in tables["exchange_rates"]:
+            code = str(values.get("currency", "")).strip().upper()
+            rates[code] = values.get("rate")
+            cells[("exchange_rates", code)] = row_cells["rate"]
+            cells.setdefault(("exchange_rates",), Cell("exchange_rates", row))
+        if rates:
+            data["exchange_rates"] = rates
+        simple = {"layers": ("id", "name", "unit")}
+        for section, keys in simple.items():
+            entries = []
+            for index, (row, values, row_cells) in enumerate(tables[section]):
+                entries.append({key: self.text(values[key]) for key in keys if key in values})
+                self.locate(section, index, row, row_cells)
+            if entries:
+                data[section] = entries
+        data["products"] = [
+            self.product(index, row, values, row_cells)
+            for index, (row, values, row_cells) in enumerate(tables["products"])
+        ]
+        data["processes"] = [
+            self.process(index, row, values, row_cells)
+            for index, (row, values, row_cells) in enumerate(tables["processes"])
+        ]
+        self.stock_changes(data["processes"], tables["stock_changes"])
+        data["flows"] = [
+            self.flow(index, row, values, row_cells)
+            for index, (row, values, row_cells) in enumerate(tables["flows"])
+        ]
+        data["options"] = [
+            self.option(index, row, values, row_cells)
+            for index, (row, values, row_cells) in enumerate(tables["options"])
+        ]
+
+    def locate(
+        self,
+        section: str,
+        index: int,
+        row: int,
+        row_cells: dict[str, Cell],
+        renames: dict[str, Location] | None = None,
+    ) -> None:
+        cells = self.locator.cells
+        cells[(section, index)] = Cell(next(iter(row_cells.values())).sheet, row)
+        for key, cell in row_cells.items():
+            path = (renames or {}).get(key, (key,))
+            cells[(section, index, *path)] = cell
+
+    @staticmethod
+    def text(value: Any) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return format_number(float(value))
+        return value
+
+    def quantity(self, value: Any, unit: Any) -> Any:
+        """A number (with the row's unit) or a text with its own unit, as document text."""
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, float | int):
+            return f"{format_number(float(value))} {unit}" if unit else format_number(float(value))
+        if isinstance(value, str) and unit and re.fullmatch(r"[+-]?[\d.]+(?:[eE][+-]?\d+)?", value):
+            return f"{value} {unit}"
+        return value
+
+    def money(self, value: Any) -> Any:
+        """A number in the enterprise currency, or text with its own currency."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            if self.currency is None:
+                return None  # the enterprise currency is missing or wrong: reported there
+            return f"{format_number(float(value))} {self.currency}"
+        return value
+
+    def price(self, values: dict[str, Any]) -> Any:
+        amount, unit = values.get("price"), values.get("price_unit")
+        if amount is None:
+            return None
+        if isinstance(amount, float | int) and not isinstance(amount, bool):
+            return (
+                f"{format_number(float(amount))} {unit}" if unit else format_number(float(amount))
+            )
+        return amount
+
+    def measured(self, values: dict[str, Any]) -> dict[str, Any]:
+        unit = self.text(values.get("unit"))
+        entry: dict[str, Any] = {}
+        for key in ("value", "sd"):
+            if key in values:
+                entry[key] = self.quantity(values[key], unit)
+        if "uncertainty" in values:
+            number = values["uncertainty"]
+            entry["uncertainty"] = (
+                number
+                if isinstance(number, str)
+                else (
+                    f"{format_number(float(number))}%"
+                    if isinstance(number, float | int)
+                    else number
+                )
+            )
+        if "range_min" in values or "range_max" in values:
+            entry["range"] = [
+                self.quantity(values.get("range_min", ""), unit),
+                self.quantity(values.get("range_max", ""), unit),
+            ]
+        for key in ("quality", "source"):
+            if key in values:
+                entry[key] = self.text(values[key])
+        return entry
+
+    def costs(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        costs = {
+            cost_type: self.money(values[f"{cost_type}_cost"])
+            for cost_type in COST_TYPES
+            if f"{cost_type}_cost" in values
+        }
+        return costs or None
+
+    @staticmethod
+    def _cost_paths() -> dict[str, Location]:
+        return {f"{cost_type}_cost": ("costs", cost_type) for cost_type in COST_TYPES}
+
+    def product(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        self.locate("products", index, row, row_cells, {"price_unit": ("price",)})
+        entry = {
+            key: self.text(values[key]) for key in ("id", "name", "flow", "source") if key in values
+        }
+        if "quantity" in values:
+            entry["quantity"] = self.quantity(values["quantity"], self.text(values.get("unit")))
+        price = self.price(values)
+        if price is not None:
+            entry["price"] = price
+        return entry
+
+    def process(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        self.locate("processes", index, row, row_cells, self._cost_paths())
+        entry: dict[str, Any] = {
+            key: self.text(values[key])
+            for key in ("id", "name", "description", "unit_operation", "source")
+            if key in values
+        }
+        if "stock" in values:
+            entry["stock"] = values["stock"]
+        costs = self.costs(values)
+        if costs:
+            entry["costs"] = costs
+        return entry
+
+    def stock_changes(self, processes: list[dict], rows: list) -> None:
+        index_of = {str(process.get("id")): index for index, process in enumerate(processes)}
+        for row, values, row_cells in rows:
+            process_id = self.text(values.get("process"))
+            layer = self.text(values.get("layer", "mass"))
+            if process_id not in index_of:
+                self.problem(
+                    row_cells.get("process"),
+                    f"no process has the id '{process_id}' on the processes sheet",
+                )
+                continue
+            index = index_of[process_id]
+            changes = processes[index].setdefault("stock_change", {})
+            if layer in changes:
+                self.problem(
+                    row_cells.get("layer"),
+                    f"the stock change of '{process_id}' in the {layer} layer is given twice",
+                )
+                continue
+            changes[layer] = self.measured(values)
+            base = ("processes", index, "stock_change", layer)
+            self.locator.cells[base] = Cell("stock_changes", row)
+            for key, cell in row_cells.items():
+                path = {"range_min": ("range", 0), "range_max": ("range", 1)}.get(key, (key,))
+                self.locator.cells[(*base, *path)] = cell
+            self.locator.cells[(*base, "range")] = row_cells.get("range_min")
+
+    def flow(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        renames = {
+            **self._cost_paths(),
+            "range_min": ("range", 0),
+            "range_max": ("range", 1),
+            "price_unit": ("price",),
+        }
+        self.locate("flows", index, row, row_cells, renames)
+        self.locator.cells[("flows", index, "range")] = row_cells.get("range_min")
+        entry: dict[str, Any] = {
+            key: self.text(values[key])
+            for key in ("id", "name", "from", "to", "layer", "kind")
+            if key in values
+        }
+        entry.update(self.measured(values))
+        price = self.price(values)
+        if price is not None:
+            entry["price"] = price
+        costs = self.costs(values)
+        if costs:
+            entry["costs"] = costs
+        return entry
+
+    def option(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        self.locate("options", index, row, row_cells)
+        return {key: self.text(value) for key, value in values.items()}
+
+
+def parse_workbook(path: Path) -> tuple[dict | None, Locator, list[Problem]]:
+    """Read a workbook: the document data, where each key path is, and the reading problems."""
+    reader = _Reader(Path(path))
+    data = reader.read(Path(path))
+    reader.locator.data = data
+    return data, reader.locator, reader.problems
