@@ -203,6 +203,7 @@ REQUIRED_SHEETS = ("enterprise", "processes", "flows")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="2E6B4F")
 _PERCENT_FORMAT = '0.###"%"'
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INSTRUCTIONS = f"""cleanprod baseline workbook — format {FORMAT}
 
 Fill in one sheet per part of the assessment:
@@ -324,6 +325,9 @@ def _drop_down(sheet: Worksheet, cells: str, formula: str, strict: bool) -> None
 
 
 def _set(cell: Any, value: Any) -> None:
+    if isinstance(value, float) and float(f"{value:.16g}") != value:
+        # openpyxl stores 16 significant digits; keep the 17th as exact text instead.
+        value = format_number(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula
@@ -638,7 +642,8 @@ class _Reader:
         rates = {}
         for row, values, row_cells in tables["exchange_rates"]:
             code = str(values.get("currency", "")).strip().upper()
-            rates[code] = values.get("rate")
+            rate = self.number(values.get("rate"))
+            rates[code] = values.get("rate") if rate is None else rate
             cells[("exchange_rates", code)] = row_cells["rate"]
             cells.setdefault(("exchange_rates",), Cell("exchange_rates", row))
         if rates:
@@ -684,6 +689,15 @@ class _Reader:
             cells[(section, index, *path)] = cell
 
     @staticmethod
+    def number(value: Any) -> float | None:
+        """The number in a cell, also when it is written as text ('0.30000000000000004')."""
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+            return float(value)
+        return None
+
+    @staticmethod
     def text(value: Any) -> Any:
         if isinstance(value, float | int) and not isinstance(value, bool):
             return format_number(float(value))
@@ -691,31 +705,26 @@ class _Reader:
 
     def quantity(self, value: Any, unit: Any) -> Any:
         """A number (with the row's unit) or a text with its own unit, as document text."""
-        if isinstance(value, bool) or value is None:
+        number = self.number(value)
+        if number is None:
             return value
-        if isinstance(value, float | int):
-            return f"{format_number(float(value))} {unit}" if unit else format_number(float(value))
-        if isinstance(value, str) and unit and re.fullmatch(r"[+-]?[\d.]+(?:[eE][+-]?\d+)?", value):
-            return f"{value} {unit}"
-        return value
+        return f"{format_number(number)} {unit}" if unit else format_number(number)
 
     def money(self, value: Any) -> Any:
         """A number in the enterprise currency, or text with its own currency."""
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            if self.currency is None:
-                return None  # the enterprise currency is missing or wrong: reported there
-            return f"{format_number(float(value))} {self.currency}"
-        return value
+        number = self.number(value)
+        if number is None:
+            return value
+        if self.currency is None:
+            return None  # the enterprise currency is missing or wrong: reported there
+        return f"{format_number(number)} {self.currency}"
 
     def price(self, values: dict[str, Any]) -> Any:
         amount, unit = values.get("price"), values.get("price_unit")
-        if amount is None:
-            return None
-        if isinstance(amount, float | int) and not isinstance(amount, bool):
-            return (
-                f"{format_number(float(amount))} {unit}" if unit else format_number(float(amount))
-            )
-        return amount
+        number = self.number(amount)
+        if number is None:
+            return amount
+        return f"{format_number(number)} {unit}" if unit else format_number(number)
 
     def measured(self, values: dict[str, Any]) -> dict[str, Any]:
         unit = self.text(values.get("unit"))
@@ -724,15 +733,9 @@ class _Reader:
             if key in values:
                 entry[key] = self.quantity(values[key], unit)
         if "uncertainty" in values:
-            number = values["uncertainty"]
+            number = self.number(values["uncertainty"])
             entry["uncertainty"] = (
-                number
-                if isinstance(number, str)
-                else (
-                    f"{format_number(float(number))}%"
-                    if isinstance(number, float | int)
-                    else number
-                )
+                values["uncertainty"] if number is None else f"{format_number(number)}%"
             )
         if "range_min" in values or "range_max" in values:
             entry["range"] = [

@@ -73,8 +73,10 @@ def _check_text(value: str) -> str:
 
 
 def _empty_to_none(value: Any) -> Any:
-    """An empty cell or an empty string means 'not given'."""
+    """An empty cell, an empty string or an empty mapping means 'not given'."""
     if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, dict) and not value:
         return None
     return value
 
@@ -423,7 +425,7 @@ class Process(DocumentModel):
     stock_change: dict[str, StockChange] = Field(
         default_factory=dict, exclude_if=lambda value: not value
     )
-    costs: Costs | None = None
+    costs: Annotated[Costs | None, BeforeValidator(_empty_to_none)] = None
     source: OptionalText = None
 
     @field_serializer("stock_change", mode="wrap")
@@ -462,7 +464,7 @@ class Flow(Measured):
     layer: Id = "mass"
     kind: FlowKind
     price: Annotated[Price | None, BeforeValidator(_empty_to_none)] = None
-    costs: Costs | None = None
+    costs: Annotated[Costs | None, BeforeValidator(_empty_to_none)] = None
 
     _normalised: Normalised | None = PrivateAttr(None)
 
