@@ -38,7 +38,9 @@ def main() -> None:
             baseline = median_seconds(lambda path=example: read_document(path), repeat)
             for form in ("yaml", "json", "xlsx"):
                 path = Path(folder) / f"{example.stem}.{form}"
-                write = median_seconds(lambda path=path: write_document(assessment, path), repeat)
+                write = median_seconds(
+                    lambda path=path, document=assessment: write_document(document, path), repeat
+                )
                 read = median_seconds(lambda path=path: read_document(path), repeat)
                 print(
                     f"{example.stem:26} {form:5} {read * 1e3:8.1f} {write * 1e3:9.1f} "

@@ -48,3 +48,12 @@ class DocumentError(CleanprodError):
 
 class FileFormatError(CleanprodError):
     """A file whose type cleanprod cannot read or write (by its extension)."""
+
+
+class OutputError(CleanprodError):
+    """A result cannot be written where the user asked: a folder or file that is not writable,
+    or an output that would replace its own input."""
+
+
+class NoDocumentsError(CleanprodError):
+    """The paths given hold no assessment document to read."""

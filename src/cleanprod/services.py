@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from cleanprod import __version__
-from cleanprod.core.summary import summarise
-from cleanprod.errors import CleanprodError, DocumentError
+from cleanprod.core.summary import OUTPUT_KINDS, summarise
+from cleanprod.errors import CleanprodError, DocumentError, NoDocumentsError, OutputError
 from cleanprod.io import SUFFIXES, read_document, write_document
 from cleanprod.io.documents import document_form
 from cleanprod.model import Assessment
@@ -27,15 +27,6 @@ from cleanprod.model import Assessment
 INDEX_NAME = "index.json"
 SUMMARY_JSON_SUFFIX = ".summary.json"
 SUMMARY_TEXT_SUFFIX = ".summary.txt"
-
-
-class OutputError(CleanprodError):
-    """A result cannot be written where the user asked: a folder or file that is not writable,
-    or an output that would replace its own input."""
-
-
-class NoDocumentsError(CleanprodError):
-    """The paths given hold no assessment document to read."""
 
 
 @dataclass
@@ -137,7 +128,14 @@ def write_template(path: str | Path, overwrite: bool = False) -> Path:
 
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_workbook_template(path)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".xlsx")
+        os.close(handle)
+        temporary = Path(name)
+        try:
+            write_workbook_template(temporary)
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     return path
 
 
@@ -175,6 +173,7 @@ def assess_paths(paths: Iterable[str | Path], out_dir: str | Path) -> list[Asses
     OutputError
         When ``out_dir`` or a file in it cannot be written.
     """
+    paths = list(paths)
     documents = collect_documents(paths)
     if not documents:
         shown = ", ".join(str(path) for path in paths)
@@ -275,8 +274,7 @@ def summary_text(summary: dict[str, Any], source: str | Path | None = None) -> s
         f"Country {enterprise['country']}, sector {enterprise['sector']}, "
         f"currency {enterprise['currency']}",
         f"Period {period['start']} to {period['end']} ({period['days']} days)",
-        f"{counts['products']} products, {counts['processes']} processes, "
-        f"{counts['flows']} flows, {counts['options']} options",
+        ", ".join(_count(counts[key], noun) for key, noun in _COUNTED),
         "",
         "Layers (figures in the unit of each layer; raw gap = known inputs − known outputs,",
         "ignoring unknown flows and stock changes — not a balance)",
@@ -286,12 +284,13 @@ def summary_text(summary: dict[str, Any], source: str | Path | None = None) -> s
         outputs = figures["known_outputs"]
         lines += [
             "",
-            f"  {layer} [{unit}]: {figures['flows']} flows, {figures['unknown_flows']} unknown",
+            f"  {layer} [{unit}]: {_count(figures['flows'], 'flow')}, "
+            f"{figures['unknown_flows']} unknown",
             f"    known inputs          {_number(figures['known_inputs'])} {unit}",
         ]
         lines += [
-            f"    known {kind + 's':<16}{_number(outputs[kind])} {unit}"
-            for kind in ("product", "by-product", "loss", "emission")
+            f"    known {_PLURALS[kind]:<16}{_number(outputs[kind])} {unit}"
+            for kind in OUTPUT_KINDS
             if outputs[kind]
         ]
         lines.append(f"    known outputs         {_number(outputs['total'])} {unit}")
@@ -304,7 +303,8 @@ def summary_text(summary: dict[str, Any], source: str | Path | None = None) -> s
         if figures["unknown_flow_ids"]:
             lines.append(f"    unknown flows: {', '.join(figures['unknown_flow_ids'])}")
         bases = ", ".join(
-            f"{basis} {count}" for basis, count in figures["uncertainty_basis"].items()
+            f"{_BASIS_WORDS.get(basis, basis.replace(':', ' '))} {count}"
+            for basis, count in figures["uncertainty_basis"].items()
         )
         lines.append(f"    uncertainty given as: {bases}")
     purchases = money["purchases"]
@@ -337,6 +337,29 @@ def summary_text(summary: dict[str, Any], source: str | Path | None = None) -> s
             for stock in stocks
         ]
     return "\n".join(lines) + "\n"
+
+
+_BASIS_WORDS = {"uncertainty": "uncertainty %", "unknown": "none (unknown value)"}
+_PLURALS = {
+    "product": "products",
+    "process": "processes",
+    "flow": "flows",
+    "option": "options",
+    "by-product": "by-products",
+    "loss": "losses",
+    "emission": "emissions",
+}
+_COUNTED = (
+    ("products", "product"),
+    ("processes", "process"),
+    ("flows", "flow"),
+    ("options", "option"),
+)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 flow``, ``3 flows``, ``2 processes``."""
+    return f"{number} {noun if number == 1 else _PLURALS[noun]}"
 
 
 def _number(value: float) -> str:

@@ -67,6 +67,16 @@ def read_document(path: str | Path) -> Assessment:
         data, locator, problems = parse(text, source)
     if data is None and problems:
         raise DocumentError(source, problems)
+    if data is None and not problems:
+        raise DocumentError(
+            source,
+            [
+                Problem(
+                    source,
+                    "the file is empty; an assessment document starts with 'format: cleanprod/1'",
+                )
+            ],
+        )
     if not isinstance(data, dict):
         problems.append(
             Problem(

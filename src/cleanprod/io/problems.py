@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,7 @@ from cleanprod.model.assessment import (
     Product,
 )
 from cleanprod.model.checks import find_link_problems
+from cleanprod.model.quantities import format_number
 
 Location = tuple[str | int, ...]
 
@@ -169,22 +170,36 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 # Pydantic's errors in a consultant's words
 
 
-def _known_keys() -> list[str]:
-    keys: set[str] = set()
-    for model in _all_models():
-        for name, field in model.model_fields.items():
-            keys.add(field.alias or name)
-    return sorted(keys)
+def _allowed_keys(location: Location) -> list[str]:
+    """The keys of the part of the document that holds ``location`` (its parent mapping)."""
+    model: Any = Assessment
+    skip_key = False
+    for part in location[:-1]:
+        if isinstance(part, int):
+            continue
+        if skip_key:  # a key of a mapping such as stock_change: {mass: ...}
+            skip_key = False
+            continue
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        if part not in fields:
+            return []
+        model, skip_key = _inner_model(fields[part].annotation)
+        if model is None:
+            return []
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
-def _all_models() -> list[type[BaseModel]]:
-    from cleanprod.model import assessment
-
-    return [
-        value
-        for value in vars(assessment).values()
-        if isinstance(value, type) and issubclass(value, BaseModel)
-    ]
+def _inner_model(annotation: Any) -> tuple[Any, bool]:
+    """The model class inside an annotation, and whether it sits in a dict (keyed by name)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    arguments = get_args(annotation)
+    in_dict = get_origin(annotation) is dict
+    for argument in arguments[1:] if in_dict else arguments:
+        model, nested = _inner_model(argument)
+        if model is not None:
+            return model, in_dict or nested
+    return None, False
 
 
 def _found(value: Any) -> str:
@@ -196,7 +211,7 @@ def _found(value: Any) -> str:
         shown = value if len(value) <= 60 else value[:57] + "..."
         return f"'{shown}'"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {format_number(float(value))}"
     if isinstance(value, dict):
         return "a mapping of keys"
     if isinstance(value, list | tuple):
@@ -231,6 +246,9 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
     "model_attributes_type": lambda e: (
         f"expected keys and values (key: value), found {_found(e['input'])}"
     ),
+    "greater_than": lambda e: (
+        f"must be more than {format_number(float(e['ctx']['gt']))}, found {_found(e['input'])}"
+    ),
     "greater_than_equal": lambda e: (
         f"must be at least {e['ctx']['ge']}, found {_found(e['input'])}"
     ),
@@ -246,9 +264,12 @@ def _problem(entry: dict, locator: Locator) -> Problem:
     if kind == "extra_forbidden":
         key = str(location[-1])
         message = f"unknown key '{key}'"
-        close = get_close_matches(key, _known_keys(), n=1, cutoff=0.7)
+        allowed = _allowed_keys(location)
+        close = get_close_matches(key, allowed, n=1, cutoff=0.6)
         if close:
             message += f" — did you mean '{close[0]}'?"
+        elif allowed:
+            message += f"; the keys here are: {', '.join(allowed)}"
         else:
             message += "; see docs/format.md for the keys of each part"
     elif kind in _MESSAGES:

@@ -87,6 +87,7 @@ OptionalId = Annotated[Id | None, BeforeValidator(_empty_to_none)]
 OptionalText = Annotated[Text | None, BeforeValidator(_empty_to_none)]
 OptionalQuantity = Annotated[Quantity | None, BeforeValidator(_empty_to_none)]
 OptionalMoney = Annotated[Money | None, BeforeValidator(_empty_to_none)]
+CurrencyCode = Annotated[str, AfterValidator(check_currency)]
 
 
 class DocumentModel(BaseModel):
@@ -261,6 +262,18 @@ class Measured(DocumentModel):
     range: tuple[Quantity, Quantity] | None = None
     quality: Annotated[Quality | None, BeforeValidator(_empty_to_none)] = None
     source: OptionalText = None
+
+    @field_validator("sd", mode="before")
+    @classmethod
+    def _sd_is_absolute(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            raise PydanticCustomError(
+                "sd",
+                "'sd' is an absolute standard deviation in the unit of the value; for a "
+                "relative one write 'uncertainty: {found}' instead",
+                {"found": value.strip()},
+            )
+        return value
 
     @field_validator("sd")
     @classmethod
@@ -468,6 +481,29 @@ class Flow(Measured):
 
     _normalised: Normalised | None = PrivateAttr(None)
 
+    @field_validator("value")
+    @classmethod
+    def _value_not_negative(cls, value: Quantity | None) -> Quantity | None:
+        if value is not None and value.magnitude < 0:
+            raise PydanticCustomError(
+                "flow",
+                "a flow cannot be negative, found '{found}'; its direction is given by "
+                "'from' and 'to' (swap them if it runs the other way)",
+                {"found": str(value)},
+            )
+        return value
+
+    @field_validator("range")
+    @classmethod
+    def _range_not_negative(cls, bounds: Any) -> Any:
+        if bounds is not None and bounds[0].magnitude < 0:
+            raise PydanticCustomError(
+                "flow",
+                "a flow cannot be negative; the range starts at '{found}'",
+                {"found": str(bounds[0])},
+            )
+        return bounds
+
     @model_serializer(mode="wrap")
     def _identity_first(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Write id, name, from, to, layer and kind before the value, as a person reads."""
@@ -518,7 +554,7 @@ class Assessment(DocumentModel):
     default_quality: Quality = "measured"
     enterprise: Enterprise
     period: Period
-    exchange_rates: dict[str, float] = Field(
+    exchange_rates: dict[CurrencyCode, Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
         default_factory=dict,
         exclude_if=lambda value: not value,
         description="Enterprise-currency units per one unit of each other currency",
@@ -539,31 +575,6 @@ class Assessment(DocumentModel):
                 {"found": value, "expected": FORMAT},
             )
         return value
-
-    @field_validator("exchange_rates", mode="before")
-    @classmethod
-    def _exchange_rates(cls, value: Any) -> Any:
-        value = _empty_to_none(value)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            return value
-        rates: dict[str, Any] = {}
-        for code, rate in value.items():
-            rates[check_currency(str(code))] = rate
-        return rates
-
-    @field_validator("exchange_rates")
-    @classmethod
-    def _positive_rates(cls, rates: dict[str, float]) -> dict[str, float]:
-        for code, rate in rates.items():
-            if not rate > 0 or not math.isfinite(rate):
-                raise PydanticCustomError(
-                    "exchange_rate",
-                    "the exchange rate of {code} must be a positive number, found {rate}",
-                    {"code": code, "rate": rate},
-                )
-        return rates
 
     @model_validator(mode="after")
     def _links_and_units(self, info: ValidationInfo) -> Assessment:

@@ -112,7 +112,16 @@ def _boundary_rule(index: int, flow: Any) -> Iterator[LinkProblem]:
 
 
 def _layer_units(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
-    declared = {layer.id: layer.unit for layer in assessment.layers or []}
+    declared = {
+        layer.id: layer.unit
+        for layer in assessment.layers or []
+        if getattr(layer, "id", None) and getattr(layer, "unit", None)
+    }
+    ignored |= {
+        layer.id
+        for layer in assessment.layers or []
+        if getattr(layer, "id", None) and not getattr(layer, "unit", None)
+    }
     layer_units = {**LAYER_UNITS, **declared}
     known_layers = sorted(set(BUILTIN_LAYERS) | set(declared))
     for index, flow in enumerate(assessment.flows or []):

@@ -45,9 +45,17 @@ def _error(kind: str, message: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(kind, message, context)
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d+(?!\d)")
+
+
 def _separator_hint(text: str) -> str:
+    if _DECIMAL_COMMA.match(text) and not re.match(r"^\s*[+-]?\d{1,3},\d{3}(?!\d)", text):
+        return ". Write the decimal separator as a point, not a comma: 28.06, not 28,06"
     if _THOUSANDS.match(text):
-        return ". Write numbers without thousands separators, e.g. 12000000"
+        return (
+            ". Write numbers without thousands separators and with a decimal point, "
+            "e.g. 12000000 or 1500.5"
+        )
     return ""
 
 
@@ -140,7 +148,7 @@ class Quantity(_TextType):
                 hint=_separator_hint(value),
             )
         unit = match["unit"]
-        if _THOUSANDS.match(value) and not _unit_reads(unit):
+        if (_THOUSANDS.match(value) or _DECIMAL_COMMA.match(value)) and not _unit_reads(unit):
             raise _error(
                 "quantity",
                 "'{found}' is not a number and a unit{hint}",

@@ -1,0 +1,169 @@
+"""The ``cleanprod`` command: check, convert and assess baseline documents.
+
+The commands are thin: they read their arguments, call :mod:`cleanprod.services` and print.
+Bad input never shows a traceback: :class:`CleanprodGroup` catches every
+:class:`~cleanprod.errors.CleanprodError` (and an :class:`OSError` on a path the user gave),
+prints its message to stderr and exits with status 2.
+
+Exit status: 0 success; 2 bad input (an invalid document, an unknown file type, a path that
+cannot be written) or a wrong use of the command (click's own usage errors).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cleanprod import __version__, services
+from cleanprod.errors import CleanprodError
+from cleanprod.io import read_document
+
+#: Exit status for bad input, the same as click's for a usage error.
+EXIT_BAD_INPUT = 2
+#: Exit status when cleanprod itself failed (a bug); the message asks for a report.
+EXIT_INTERNAL_ERROR = 1
+
+
+class CleanprodGroup(click.Group):
+    """The command group; the one place where errors caused by the user's input are shown."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CleanprodError as error:
+            click.echo(str(error), err=True)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"{where}{error.strerror or error}", err=True)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("CLEANPROD_DEBUG"):
+                raise
+            click.echo(
+                f"cleanprod stopped on an internal error ({type(error).__name__}: {error}). "
+                "This is a bug in cleanprod, not in your file: please report it with the file "
+                "you used. Set CLEANPROD_DEBUG=1 to see the details.",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL_ERROR)
+        ctx.exit(EXIT_BAD_INPUT)
+
+
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group(cls=CleanprodGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cleanprod")
+def cleanprod() -> None:
+    """Cleaner Production assessments: baseline documents, balances, waste costs and options.
+
+    A baseline document (format cleanprod/1, see docs/format.md) is written as YAML, JSON or
+    an Excel workbook. Exit status: 0 success, 2 bad input or wrong use.
+    """
+
+
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+def validate(file: Path) -> None:
+    """Check the document FILE (.yaml, .yml, .json or .xlsx) and list every problem.
+
+    A valid document prints one line: the enterprise, the number of processes and flows, and
+    how many flows are still unknown. An invalid one prints each problem on its own line, with
+    where it is (line or sheet and row, and key path) and what to change; the exit status is
+    then 2.
+    """
+    assessment = read_document(file)
+    unknown = sum(flow.normalised.value is None for flow in assessment.flows)
+    click.echo(
+        f"{file}: valid — {assessment.enterprise.name}, {len(assessment.processes)} processes, "
+        f"{len(assessment.flows)} flows ({unknown} unknown)"
+    )
+
+
+@cleanprod.command()
+@click.option(
+    "-o",
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("baseline.xlsx"),
+    show_default=True,
+    help="The workbook to write (.xlsx).",
+)
+@click.option("--force", is_flag=True, help="Replace the workbook if it exists already.")
+def template(path: Path, force: bool) -> None:
+    """Write an empty Excel workbook to fill in with an enterprise's baseline data.
+
+    The workbook has one sheet per part of the document (enterprise, layers, products,
+    processes, stock changes, flows, options) and a sheet of instructions. Read it back with
+    `cleanprod validate` once it is filled in. An existing file is kept unless --force is given.
+    """
+    written = services.write_template(path, overwrite=force)
+    click.echo(
+        f"Wrote an empty baseline workbook to {written}; fill it in, then run "
+        f"'cleanprod validate {written}'."
+    )
+
+
+@cleanprod.command()
+@click.argument("source", type=EXISTING_FILE)
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def convert(source: Path, target: Path) -> None:
+    """Convert the document SOURCE into TARGET, in the form TARGET's suffix names.
+
+    Both may be .yaml, .yml, .json or .xlsx; the meaning is kept, so converting back gives the
+    same document. SOURCE is validated first: an invalid SOURCE writes nothing and exits with
+    status 2. TARGET is replaced if it exists, but never when it is SOURCE itself.
+    """
+    services.convert_document(source, target)
+    click.echo(f"{source} → {target}")
+
+
+@cleanprod.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="The folder for the results; created when missing.",
+)
+def assess(paths: tuple[Path, ...], out_dir: Path) -> None:
+    """Summarise each document in PATHS and write the results to a folder.
+
+    PATHS are documents or folders; a folder means every .yaml, .yml, .json and .xlsx file in
+    it. For each document <name> this writes <name>.summary.json and <name>.summary.txt (per
+    layer: the flows, the unknowns, known inputs and outputs; the money), and index.json
+    lists every file with its problems. A bad file does not stop the others, but the exit
+    status is then 2.
+    """
+    results = services.assess_paths(paths, out_dir)
+    for result in results:
+        if result.valid:
+            text_output = result.outputs[-1]
+            click.echo(
+                f"{result.source}: valid — {result.summary['enterprise']['name']} → {text_output}"
+            )
+        else:
+            count = len(result.problems)
+            click.echo(f"{result.source}: invalid, {count} problem{'s' * (count != 1)}")
+            for problem in result.problems:
+                click.echo(f"  - {problem}", err=True)
+    invalid = sum(not result.valid for result in results)
+    click.echo(
+        f"Results of {len(results)} file{'s' * (len(results) != 1)} in {out_dir}/ "
+        f"(index: {out_dir / services.INDEX_NAME})" + (f"; {invalid} invalid" if invalid else "")
+    )
+    if invalid:
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Run the ``cleanprod`` command (the console entry point)."""
+    cleanprod(prog_name="cleanprod")
