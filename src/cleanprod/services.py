@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from cleanprod import __version__
 from cleanprod.core.summary import OUTPUT_KINDS, summarise
 from cleanprod.errors import CleanprodError, DocumentError, NoDocumentsError, OutputError
 from cleanprod.io import SUFFIXES, read_document, write_document
-from cleanprod.io.documents import document_form
+from cleanprod.io.documents import atomic_write, document_form
 from cleanprod.model import Assessment
 
 #: Name of the file, in the output folder, that lists every file assessed.
@@ -127,15 +126,7 @@ def write_template(path: str | Path, overwrite: bool = False) -> Path:
     from cleanprod.io.workbook import write_template as write_workbook_template
 
     with _writing(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".xlsx")
-        os.close(handle)
-        temporary = Path(name)
-        try:
-            write_workbook_template(temporary)
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        atomic_write(path, write_workbook_template)
     return path
 
 
@@ -380,14 +371,7 @@ def _json_text(data: Any) -> str:
 def _write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder."""
     with _writing(path):
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        temporary = Path(name)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 @contextmanager

@@ -99,16 +99,20 @@ def write_document(assessment: Assessment, path: str | Path) -> Path:
     if form == "xlsx":
         from cleanprod.io.workbook import write_workbook
 
-        return _atomic_write(path, lambda temporary: write_workbook(assessment, temporary))
+        return atomic_write(path, lambda temporary: write_workbook(assessment, temporary))
     text = (
         dump_yaml(document_data(assessment))
         if form == "yaml"
         else dump_json(document_data(assessment, mode="json"))
     )
-    return _atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    return atomic_write(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
-def _atomic_write(path: Path, write: Any) -> Path:
+def atomic_write(path: Path, write: Any) -> Path:
+    """Call ``write(temporary)`` on a temporary file beside ``path``, then move it into place.
+
+    A failure leaves ``path`` as it was: never half a file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(handle)
@@ -121,4 +125,11 @@ def _atomic_write(path: Path, write: Any) -> Path:
     return path
 
 
-__all__ = ["Locator", "document_data", "document_form", "read_document", "write_document"]
+__all__ = [
+    "Locator",
+    "atomic_write",
+    "document_data",
+    "document_form",
+    "read_document",
+    "write_document",
+]
