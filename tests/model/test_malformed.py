@@ -747,3 +747,27 @@ def test_validate_accepts_the_same_id_in_two_lists(run_cli, write_document_file)
     document["flows"][3]["id"] = document["processes"][0]["id"]
     result = run_cli("validate", str(write_document_file(document, "baseline.yaml")))
     assert result.exit_code == 0, result.output
+
+
+def test_validate_lists_problems_in_the_order_of_the_file(run_cli, write_document_file):
+    """Field problems and link problems are reported together, sorted by line."""
+    document = copy.deepcopy(BASE)
+    document["flows"][0]["to"] = "nowhere"  # a link problem, early in the file
+    document["flows"][-1]["sd"] = "-1 m3"  # a field problem, late in the file
+    result = run_cli("validate", str(write_document_file(document, "baseline.yaml")))
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 2
+    assert "no process has the id 'nowhere'" in lines[0]
+    assert "cannot be negative" in lines[1]
+
+
+def test_validate_names_the_key_path_of_a_duplicate_yaml_key(run_cli, tmp_path):
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "format: cleanprod/1\nenterprise: {name: A, name: B, country: LA, sector: x, "
+        "currency: LAK}\nperiod: {start: 2007-01-01, end: 2007-12-31}\n"
+    )
+    result = run_cli("validate", str(path))
+    assert result.exit_code == 2
+    assert "line 2, enterprise.name: the key 'name' is given twice" in result.stderr

@@ -64,6 +64,10 @@ class Locator:
         """The place of ``location``, readable by a person."""
         return f"{self.source}, {self.key_path(location)}"
 
+    def order(self, location: Location) -> tuple:
+        """A sort key that puts problems in the order of the file (here: as found)."""
+        return ()
+
 
 class LineLocator(Locator):
     """Key paths with the line where each key stands (YAML)."""
@@ -72,12 +76,22 @@ class LineLocator(Locator):
         super().__init__(source, data)
         self.lines = lines
 
-    def describe(self, location: Location) -> str:
+    def line(self, location: Location) -> int | None:
+        """The line of ``location``, or of the nearest key that holds it."""
         for length in range(len(location), -1, -1):
             line = self.lines.get(tuple(location[:length]))
             if line is not None:
-                return f"{self.source}, line {line}, {self.key_path(location)}"
-        return super().describe(location)
+                return line
+        return None
+
+    def describe(self, location: Location) -> str:
+        line = self.line(location)
+        if line is None:
+            return super().describe(location)
+        return f"{self.source}, line {line}, {self.key_path(location)}"
+
+    def order(self, location: Location) -> tuple:
+        return (self.line(location) or 0,)
 
 
 def validate_document(data: Any, locator: Locator, problems: Sequence[Problem] = ()) -> Assessment:
@@ -86,21 +100,23 @@ def validate_document(data: Any, locator: Locator, problems: Sequence[Problem] =
     ``problems`` are those the reader found already (a duplicate key, a missing sheet); they are
     reported with the others.
     """
-    found = list(problems)
+    located: list[tuple[Location, str]] = []
     try:
         assessment = Assessment.model_validate(data)
     except ValidationError as error:
         errors = error.errors(include_url=False)
-        found += [_problem(entry, locator) for entry in errors]
+        located += [(tuple(entry["loc"]), _message(entry)) for entry in errors]
         if any(entry["type"] != "link" for entry in errors):
-            found += _links_of_valid_entries(data, errors, locator)
+            located += _links_of_valid_entries(data, errors)
     else:
-        if not found:
+        if not problems:
             return assessment
+    located.sort(key=lambda pair: locator.order(pair[0]))  # in the order of the file
+    found = [*problems, *(Problem(locator.describe(where), what) for where, what in located)]
     raise DocumentError(locator.source, _unique(found))
 
 
-def _links_of_valid_entries(data: Any, errors: list[dict], locator: Locator) -> list[Problem]:
+def _links_of_valid_entries(data: Any, errors: list[dict]) -> list[tuple[Location, str]]:
     """Check the links of a document whose entries did not all pass their own checks.
 
     An entry that passed is checked in full. One that failed stands in with the fields that
@@ -140,10 +156,7 @@ def _links_of_valid_entries(data: Any, errors: list[dict], locator: Locator) -> 
         exchange_rates=(data.get("exchange_rates") or {}) if enterprise is not None else {},
         **parts,
     )
-    return [
-        Problem(locator.describe(location), message)
-        for location, message in find_link_problems(partial, ignore_ids)
-    ]
+    return find_link_problems(partial, ignore_ids)
 
 
 _REFERENCE_FIELDS = {"id", "from_process", "to_process", "kind", "layer", "flow"}
@@ -258,7 +271,7 @@ _MESSAGES: dict[str, Callable[[dict], str]] = {
 }
 
 
-def _problem(entry: dict, locator: Locator) -> Problem:
+def _message(entry: dict) -> str:
     location: Location = tuple(entry["loc"])
     kind = entry["type"]
     if kind == "extra_forbidden":
@@ -276,4 +289,4 @@ def _problem(entry: dict, locator: Locator) -> Problem:
         message = _MESSAGES[kind](entry)
     else:
         message = entry["msg"]
-    return Problem(locator.describe(location), message)
+    return message

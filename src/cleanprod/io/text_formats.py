@@ -45,9 +45,12 @@ def _walk(node: yaml.Node, path: Location, lines: dict, problems: list, source: 
         for key_node, value_node in node.value:
             key = key_node.value
             if key in seen:
+                key_path = "".join(
+                    f"[{part}]" if isinstance(part, int) else f".{part}" for part in (*path, key)
+                ).lstrip(".")
                 problems.append(
                     Problem(
-                        f"{source}, line {key_node.start_mark.line + 1}",
+                        f"{source}, line {key_node.start_mark.line + 1}, {key_path}",
                         f"the key '{key}' is given twice in the same place; keep one",
                     )
                 )

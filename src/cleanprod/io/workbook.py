@@ -199,6 +199,7 @@ ENTERPRISE_FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 REQUIRED_SHEETS = ("enterprise", "processes", "flows")
+_SHEET_ORDER = ("enterprise", *SHEETS)
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="2E6B4F")
@@ -458,12 +459,26 @@ class WorkbookLocator(Locator):
     cells: dict[Location, Cell] = field(default_factory=dict)
     row_names: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    def describe(self, location: Location) -> str:
+    def cell(self, location: Location) -> Cell | None:
+        """The cell of ``location``, or of the nearest key that holds it."""
         for length in range(len(location), -1, -1):
             cell = self.cells.get(tuple(location[:length]))
             if cell is not None:
-                return self._describe(cell)
-        return f"{self.source}, {self.key_path(location)}"
+                return cell
+        return None
+
+    def describe(self, location: Location) -> str:
+        cell = self.cell(location)
+        if cell is None:
+            return f"{self.source}, {self.key_path(location)}"
+        return self._describe(cell)
+
+    def order(self, location: Location) -> tuple:
+        cell = self.cell(location)
+        if cell is None:
+            return (len(_SHEET_ORDER), 0, "")
+        sheet = _SHEET_ORDER.index(cell.sheet) if cell.sheet in _SHEET_ORDER else len(_SHEET_ORDER)
+        return (sheet, cell.row, len(cell.coordinate or ""), cell.coordinate or "")
 
     def _describe(self, cell: Cell) -> str:
         text = f"{self.source}, sheet '{cell.sheet}', row {cell.row}"
