@@ -32,12 +32,8 @@ ureg.define("normal_cubic_meter = meter ** 3")
 
 Q_ = ureg.Quantity
 
-#: Default unit of each built-in layer and of each dimension, used to express a layer's values.
+#: Unit of each built-in layer; a declared layer names its own (docs/format.md).
 LAYER_UNITS: dict[str, str] = {"mass": "kg", "water": "m3", "energy": "kWh"}
-DIMENSION_UNITS: dict[str, str] = {
-    str(ureg.parse_units(unit).dimensionality): unit for unit in ("kg", "m**3", "kWh", "piece")
-}
-DIMENSION_UNITS[str(ureg.parse_units("m**3").dimensionality)] = "m3"
 _DIMENSION_NAMES: dict[str, str] = {
     str(ureg.parse_units(unit).dimensionality): name
     for unit, name in (
@@ -114,8 +110,3 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
             f"{from_unit} ({dimension_name(from_unit)}) cannot be converted to "
             f"{to_unit} ({dimension_name(to_unit)})"
         ) from error
-
-
-def default_unit_for(unit_text: str) -> str:
-    """The unit cleanprod expresses a layer in when the layer declares none."""
-    return DIMENSION_UNITS.get(dimension_of(unit_text), unit_text)
