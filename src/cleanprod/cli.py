@@ -77,10 +77,9 @@ def validate(file: Path) -> None:
     then 2.
     """
     assessment = read_document(file)
-    unknown = sum(flow.normalised.value is None for flow in assessment.flows)
     click.echo(
         f"{file}: valid — {assessment.enterprise.name}, {len(assessment.processes)} processes, "
-        f"{len(assessment.flows)} flows ({unknown} unknown)"
+        f"{len(assessment.flows)} flows ({len(assessment.unknown_flows)} unknown)"
     )
 
 

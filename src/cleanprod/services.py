@@ -7,7 +7,6 @@ Every output is written through a temporary file, so a failure never leaves half
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from cleanprod.core.summary import OUTPUT_KINDS, summarise
 from cleanprod.errors import CleanprodError, DocumentError, NoDocumentsError, OutputError
 from cleanprod.io import SUFFIXES, read_document, write_document
 from cleanprod.io.documents import atomic_write, document_form
+from cleanprod.io.text_formats import dump_json
 from cleanprod.model import Assessment
 
 #: Name of the file, in the output folder, that lists every file assessed.
@@ -177,7 +177,7 @@ def assess_paths(paths: Iterable[str | Path], out_dir: str | Path) -> list[Asses
         out_dir.mkdir(parents=True, exist_ok=True)
     names = _output_names(documents)
     results = [_assess_one(document, out_dir / names[document]) for document in documents]
-    _write_text(out_dir / INDEX_NAME, _json_text(_index(results, out_dir)))
+    _write_text(out_dir / INDEX_NAME, dump_json(_index(results, out_dir)))
     return results
 
 
@@ -193,7 +193,7 @@ def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
                 stale.unlink(missing_ok=True)
         return AssessmentResult(source, valid=False, problems=problem_lines(error))
     summary = summarise(assessment)
-    _write_text(json_path, _json_text({"source": str(source), **summary}))
+    _write_text(json_path, dump_json({"source": str(source), **summary}))
     _write_text(text_path, summary_text(summary, source))
     return AssessmentResult(source, valid=True, summary=summary, outputs=[json_path, text_path])
 
@@ -362,10 +362,6 @@ def _number(value: float) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Writing files
-
-
-def _json_text(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -137,7 +137,7 @@ def summarise_layer(assessment: Assessment, layer: str) -> dict[str, Any]:
             occur are listed.
     """
     flows = [flow for flow in assessment.flows if flow.layer == layer]
-    unknown_ids = [flow.id for flow in flows if flow.normalised.value is None]
+    unknown_ids = [flow.id for flow in assessment.unknown_flows if flow.layer == layer]
     known_inputs = sum(
         (
             flow.normalised.value

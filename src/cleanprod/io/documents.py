@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cleanprod.errors import DocumentError, FileFormatError, Problem
-from cleanprod.io.problems import Locator, validate_document
+from cleanprod.io.problems import validate_document
 from cleanprod.io.text_formats import dump_json, dump_yaml, parse_json, parse_yaml
 from cleanprod.model import Assessment
 
@@ -126,7 +126,6 @@ def atomic_write(path: Path, write: Any) -> Path:
 
 
 __all__ = [
-    "Locator",
     "atomic_write",
     "document_data",
     "document_form",

@@ -597,10 +597,8 @@ class _Reader:
                 and pycountry.currencies.get(alpha_3=value.strip().upper())
             ):
                 self.currency = value.strip().upper()  # a bad code is reported once, at its cell
-            if key in ("isic", "name", "sector", "location", "title", "notes") and isinstance(
-                value, float | int
-            ):
-                value = format_number(float(value))
+            if key in ("isic", "name", "sector", "location", "title", "notes"):
+                value = self.text(value)  # a number typed in a text field is that text
             target = data
             for part in path[:-1]:
                 target = target.setdefault(part, {})
@@ -663,14 +661,12 @@ class _Reader:
             cells.setdefault(("exchange_rates",), Cell("exchange_rates", row))
         if rates:
             data["exchange_rates"] = rates
-        simple = {"layers": ("id", "name", "unit")}
-        for section, keys in simple.items():
-            entries = []
-            for index, (row, values, row_cells) in enumerate(tables[section]):
-                entries.append({key: self.text(values[key]) for key in keys if key in values})
-                self.locate(section, index, row, row_cells)
-            if entries:
-                data[section] = entries
+        layers = []
+        for index, (row, values, row_cells) in enumerate(tables["layers"]):
+            layers.append({key: self.text(value) for key, value in values.items()})
+            self.locate("layers", index, row, row_cells)
+        if layers:
+            data["layers"] = layers
         data["products"] = [
             self.product(index, row, values, row_cells)
             for index, (row, values, row_cells) in enumerate(tables["products"])

@@ -47,7 +47,7 @@ from cleanprod.model.choices import (
     Quality,
 )
 from cleanprod.model.quantities import Money, Percent, Price, Quantity, check_currency
-from cleanprod.units import LAYER_UNITS, UnitError, conversion_factor
+from cleanprod.units import LAYER_UNITS, UnitError, conversion_factor, parse_unit
 
 _ID_PATTERN = re.compile(r"^\w[\w.\-]*$")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -196,7 +196,7 @@ class Layer(DocumentModel):
     @classmethod
     def _known_unit(cls, value: str) -> str:
         try:
-            conversion_factor(value, value)
+            parse_unit(value)
         except UnitError as error:
             raise PydanticCustomError("unit", "{detail}", {"detail": str(error)}) from None
         return value
@@ -577,11 +577,10 @@ class Assessment(DocumentModel):
         return value
 
     @model_validator(mode="after")
-    def _links_and_units(self, info: ValidationInfo) -> Assessment:
+    def _links_and_units(self) -> Assessment:
         from cleanprod.model.checks import find_link_problems
 
-        context = info.context or {}
-        problems = find_link_problems(self, ignore_ids=context.get("ignore_ids", frozenset()))
+        problems = find_link_problems(self)
         if problems:
             raise ValidationError.from_exception_data(
                 "Assessment",
@@ -617,12 +616,10 @@ class Assessment(DocumentModel):
         used = {flow.layer for flow in self.flows}
         return [layer for layer in ordered if layer in used]
 
-    def process(self, process_id: str) -> Process:
-        """The process of that id (``KeyError`` when there is none)."""
-        for process in self.processes:
-            if process.id == process_id:
-                return process
-        raise KeyError(process_id)
+    @property
+    def unknown_flows(self) -> list[Flow]:
+        """The flows whose value the document does not give, to be estimated by the balance."""
+        return [flow for flow in self.flows if flow.normalised.value is None]
 
     def flow(self, flow_id: str) -> Flow:
         """The flow of that id (``KeyError`` when there is none)."""
