@@ -1,0 +1,1 @@
+"""Material and energy balances: reconciliation, diagnosis of gross errors, meter advice."""

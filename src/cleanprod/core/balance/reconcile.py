@@ -1,0 +1,409 @@
+"""Data reconciliation by weighted least squares under the balance equations.
+
+The measured values ``x̃`` (covariance ``Q``, diagonal) are adjusted as little as their
+uncertainties allow so that, with some values of the unknowns ``y``, every balance equation
+holds. The unknowns are first eliminated by projecting the (linearised) equations onto the left
+null space of their columns (Crowe et al. 1983), the measured values are reconciled against the
+equations that remain — the redundancy equations — and the unknowns are then solved for.
+Bilinear equations (concentration × carrier flow, uncertain ratios) are linearised at the
+current estimate and the step repeated until it no longer moves (Cencic 2016).
+
+This module is the general solver: dense linear algebra (QR and SVD), any equations, bounds.
+It suits an assessment (hundreds of variables, milliseconds). Very large linear flow networks
+go to :mod:`cleanprod.core.balance.sparse`.
+
+References
+----------
+Crowe, C. M., Garcia Campos, Y. A., Hrymak, A. (1983). Reconciliation of process flow rates by
+matrix projection. Part I: linear case. AIChE Journal 29, 881–888. doi:10.1002/aic.690290602
+
+Narasimhan, S., Jordache, C. (2000). *Data Reconciliation and Gross Error Detection*. Gulf
+Publishing, Houston. Chapters 3 (linear reconciliation, observability, redundancy) and 7
+(global and measurement tests).
+
+Cencic, O. (2016). Nonlinear data reconciliation in material flow analysis with software STAN.
+Sustainable Environment Research 26, 291–298. doi:10.1016/j.serj.2016.06.002
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+import scipy.optimize
+import scipy.stats
+
+from cleanprod.core.balance.problem import (
+    NON_REDUNDANT,
+    OBSERVABLE,
+    REDUNDANT,
+    UNOBSERVABLE,
+    BalanceProblem,
+    Reconciliation,
+)
+
+#: Relative tolerance of the rank decisions (singular values below it count as zero).
+RANK_TOLERANCE = 1e-9
+
+
+class ReconciliationError(ValueError):
+    """The equations cannot be reconciled (they contradict each other, or do not converge)."""
+
+
+@dataclass(frozen=True)
+class _LinearSolution:
+    """One weighted-least-squares step on the equations linearised at a point."""
+
+    value: np.ndarray
+    covariance: np.ndarray
+    redundant: np.ndarray  # bool per variable (measured ones only meaningful)
+    observable: np.ndarray  # bool per variable (unknown ones only meaningful)
+    test: np.ndarray
+    chi2: float
+    dof: int
+
+
+def _row_basis(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(U_r, S_r V_rᵀ)`` of the SVD of ``matrix``: an orthonormal basis of its independent
+    combinations of rows and those rows, with rank decided by :data:`RANK_TOLERANCE`."""
+    if matrix.size == 0:
+        return np.zeros((matrix.shape[0], 0)), np.zeros((0, matrix.shape[1]))
+    left, singular, right = scipy.linalg.svd(matrix, full_matrices=False)
+    scale = singular[0] if singular.size else 0.0
+    rank = int(np.sum(singular > RANK_TOLERANCE * max(scale, 1.0)))
+    return left[:, :rank], singular[:rank, None] * right[:rank]
+
+
+def _left_null_space(matrix: np.ndarray) -> np.ndarray:
+    """Rows spanning ``{p : pᵀ matrix = 0}`` (the projection ``P`` of Crowe et al. 1983)."""
+    rows, columns = matrix.shape
+    if columns == 0:
+        return np.eye(rows)
+    left, singular, _ = scipy.linalg.svd(matrix, full_matrices=True)
+    scale = singular[0] if singular.size else 0.0
+    rank = int(np.sum(singular > RANK_TOLERANCE * max(scale, 1.0)))
+    return left[:, rank:].T
+
+
+def _solve_linearised(
+    jacobian: np.ndarray,
+    offset: np.ndarray,
+    measured_value: np.ndarray,
+    measured_sd: np.ndarray,
+    fixed: np.ndarray,
+) -> _LinearSolution:
+    """Reconcile ``jacobian @ v + offset = 0`` against the measurements.
+
+    ``fixed`` marks measured variables taken as exact (σ = 0, or held at a bound): they are
+    constants of the equations, never adjusted.
+    """
+    n = jacobian.shape[1]
+    measured = np.isfinite(measured_value)
+    free = measured & ~fixed
+    unknown = ~measured
+    x_free, x_fixed, y = np.flatnonzero(free), np.flatnonzero(fixed), np.flatnonzero(unknown)
+
+    # Eliminate the unknowns: project onto the left null space of their columns.
+    projection = _left_null_space(jacobian[:, y])
+    projected = projection @ jacobian
+    redundancy_rows = projected[:, np.flatnonzero(measured)]
+    scale = max(np.abs(redundancy_rows).max(initial=0.0), 1.0)
+    redundant = np.zeros(n, dtype=bool)
+    redundant[np.flatnonzero(measured)] = (
+        np.abs(redundancy_rows).max(axis=0, initial=0.0) > RANK_TOLERANCE * scale
+    )
+
+    constant = projection @ offset + projected[:, x_fixed] @ measured_value[x_fixed]
+    basis, rows = _row_basis(projected[:, x_free])
+    constant = basis.T @ constant
+    dof = rows.shape[0]
+
+    sd = measured_sd[x_free]
+    variance = sd**2
+    value = np.where(measured, measured_value, 0.0)
+    covariance = np.zeros((n, n))
+    test = np.full(n, np.nan)
+    chi2 = 0.0
+    reconciled_cov = np.diag(variance)
+    if dof:
+        # x̂ = x̃ − Q Bᵀ (B Q Bᵀ)⁻¹ (B x̃ + d);  Q̂ = Q − Q Bᵀ (B Q Bᵀ)⁻¹ B Q.
+        weighted = rows * variance  # B Q
+        normal = weighted @ rows.T  # B Q Bᵀ
+        factor = scipy.linalg.cho_factor(normal)
+        misfit = rows @ measured_value[x_free] + constant
+        gain = scipy.linalg.cho_solve(factor, weighted).T  # Q Bᵀ (B Q Bᵀ)⁻¹
+        adjustment = -gain @ misfit
+        value[x_free] = measured_value[x_free] + adjustment
+        removed = gain @ weighted  # Q Bᵀ (B Q Bᵀ)⁻¹ B Q
+        reconciled_cov = np.diag(variance) - removed
+        chi2 = float(misfit @ scipy.linalg.cho_solve(factor, misfit))
+        adjustment_sd = np.sqrt(np.clip(np.diag(removed), 0.0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tests = np.abs(adjustment) / adjustment_sd
+        adjusted = adjustment_sd > RANK_TOLERANCE * np.maximum(sd, 1e-300)
+        test[x_free[adjusted]] = tests[adjusted]
+    covariance[np.ix_(x_free, x_free)] = reconciled_cov
+
+    # Solve for the unknowns: J_y ŷ = −(J_x x̂ + b), minimum norm where not unique.
+    observable = np.zeros(n, dtype=bool)
+    if y.size:
+        block = jacobian[:, y]
+        left, singular, right = scipy.linalg.svd(block, full_matrices=False)
+        scale = singular[0] if singular.size else 0.0
+        rank = int(np.sum(singular > RANK_TOLERANCE * max(scale, 1.0)))
+        inverse = (right[:rank].T / singular[:rank]) @ left[:, :rank].T  # J_y⁺
+        x_all = np.flatnonzero(measured)
+        rhs = jacobian[:, x_all] @ value[x_all] + offset
+        value[y] = -inverse @ rhs
+        null = right[rank:].T  # columns spanning the null space of J_y
+        row_weight = np.abs(null).max(axis=1, initial=0.0) if null.size else np.zeros(y.size)
+        observable[y] = row_weight <= 1e-7
+        sensitivity = -inverse @ jacobian[:, x_all]  # ∂ŷ/∂x̂
+        cov_x = covariance[np.ix_(x_all, x_all)]
+        covariance[np.ix_(y, y)] = sensitivity @ cov_x @ sensitivity.T
+        cross = sensitivity @ cov_x
+        covariance[np.ix_(y, x_all)] = cross
+        covariance[np.ix_(x_all, y)] = cross.T
+        hidden = y[~observable[y]]
+        covariance[hidden, :] = 0.0
+        covariance[:, hidden] = 0.0
+    return _LinearSolution(value, covariance, redundant, observable, test, chi2, dof)
+
+
+def _solve(
+    problem: BalanceProblem,
+    fixed: np.ndarray,
+    start: np.ndarray,
+    max_iterations: int,
+    tolerance: float,
+) -> tuple[_LinearSolution, int]:
+    """Linearise, reconcile and repeat until the estimate stops moving."""
+    measured_value = np.where(fixed & ~problem.is_measured, start, problem.measured_value)
+    measured_sd = np.where(fixed & ~problem.is_measured, 0.0, problem.measured_sd)
+    point = start.copy()
+    for iteration in range(1, max_iterations + 1):
+        jacobian = problem.jacobian(point).toarray()
+        offset = problem.residual(point) - jacobian @ point
+        solution = _solve_linearised(jacobian, offset, measured_value, measured_sd, fixed)
+        if problem.is_linear:
+            return solution, iteration
+        step = np.abs(solution.value - point).max(initial=0.0)
+        size = np.abs(solution.value).max(initial=0.0)
+        point = solution.value
+        if step <= tolerance * max(size, 1.0):
+            return solution, iteration
+    raise ReconciliationError(
+        f"the balance did not converge in {max_iterations} linearisations; check the "
+        "concentrations and ratios for values far from the rest of the data"
+    )
+
+
+def reconcile(
+    problem: BalanceProblem,
+    confidence: float = 0.95,
+    max_iterations: int = 50,
+    tolerance: float = 1e-10,
+) -> Reconciliation:
+    """Reconcile the measurements of ``problem`` with its balance equations.
+
+    Parameters
+    ----------
+    problem : BalanceProblem
+        Variables, measurements [canonical units] and equations.
+    confidence : float
+        Level of the global and measurement tests, 0 < confidence < 1.
+    max_iterations : int
+        Most linearisations of a bilinear problem.
+    tolerance : float
+        Relative change of the estimate below which the iteration has converged.
+
+    Returns
+    -------
+    Reconciliation
+        Values, standard deviations, statuses, tests and the full covariance.
+
+    Notes
+    -----
+    Measured values with σ = 0 are exact: they are never adjusted and contribute no χ² term.
+    When the plain solution puts a variable below its lower bound (a negative flow), the
+    bounded problem is solved (SLSQP), its active bounds are then held as exact values and the
+    linear step repeated, so the covariance is that of the solution on its active set. The
+    variables held are listed in ``Reconciliation.at_bound``.
+
+    References
+    ----------
+    Crowe et al. (1983); Narasimhan & Jordache (2000), ch. 3 and 7; Cencic (2016).
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must lie between 0 and 1, got {confidence}")
+    measured = problem.is_measured
+    fixed = measured & (problem.measured_sd == 0.0)
+    start = _starting_point(problem)
+    solution, iterations = _solve(problem, fixed, start, max_iterations, tolerance)
+
+    at_bound: tuple[int, ...] = ()
+    determined = measured | solution.observable
+    below = determined & (solution.value < problem.lower - _bound_slack(problem, solution.value))
+    if below.any():
+        active = _active_bounds(problem, solution.value)
+        at_bound = tuple(int(index) for index in np.flatnonzero(active))
+        start = solution.value.copy()
+        start[active] = problem.lower[active]
+        held = fixed | active
+        solution, more = _solve_held(problem, held, active, start, max_iterations, tolerance)
+        iterations += more
+    return _result(problem, solution, confidence, at_bound, iterations)
+
+
+def _bound_slack(problem: BalanceProblem, value: np.ndarray) -> float:
+    scale = np.nanmax(np.abs(np.concatenate([value, problem.measured_value, [1.0]])))
+    return 1e-9 * scale
+
+
+def _starting_point(problem: BalanceProblem) -> np.ndarray:
+    """Measured values as they are; unknowns at 1 in bilinear terms (so no product starts at
+    a zero derivative) and 0 elsewhere."""
+    start = np.where(problem.is_measured, problem.measured_value, 0.0)
+    if not problem.is_linear:
+        in_products = np.unique(np.concatenate([problem.bilinear.first, problem.bilinear.second]))
+        unknown = in_products[~problem.is_measured[in_products]]
+        start[unknown] = 1.0
+    return start
+
+
+def _active_bounds(problem: BalanceProblem, plain: np.ndarray) -> np.ndarray:
+    """Which variables sit at their lower bound in the bounded least-squares solution."""
+    measured = problem.is_measured
+    sd = np.where(measured & (problem.measured_sd > 0), problem.measured_sd, np.inf)
+    weight = np.where(np.isfinite(sd), 1.0 / sd, 0.0)
+    target = np.where(measured, problem.measured_value, 0.0)
+    exact = measured & (problem.measured_sd == 0.0)
+    scale = np.nanmax(np.abs(np.concatenate([plain, target, [1.0]])))
+
+    def objective(values: np.ndarray) -> float:
+        return float(np.sum((weight * (values - target)) ** 2))
+
+    def gradient(values: np.ndarray) -> np.ndarray:
+        return 2.0 * weight**2 * (values - target)
+
+    constraints = [
+        {
+            "type": "eq",
+            "fun": problem.residual,
+            "jac": lambda values: problem.jacobian(values).toarray(),
+        }
+    ]
+    if exact.any():
+        constraints.append(
+            {
+                "type": "eq",
+                "fun": lambda values: values[exact] - target[exact],
+                "jac": lambda values: np.eye(len(values))[exact],
+            }
+        )
+    bounds = [(low if np.isfinite(low) else None, None) for low in problem.lower]
+    start = np.maximum(np.nan_to_num(plain), problem.lower)
+    result = scipy.optimize.minimize(
+        objective,
+        start,
+        jac=gradient,
+        method="SLSQP",
+        bounds=bounds,
+        constraints=constraints,
+        options={"maxiter": 500, "ftol": 1e-14},
+    )
+    if not result.success:
+        raise ReconciliationError(
+            "no reconciliation keeps every flow at or above zero: the measurements "
+            f"contradict the balance too strongly ({result.message})"
+        )
+    return np.isfinite(problem.lower) & (result.x <= problem.lower + 1e-7 * scale)
+
+
+def _solve_held(
+    problem: BalanceProblem,
+    held: np.ndarray,
+    active: np.ndarray,
+    start: np.ndarray,
+    max_iterations: int,
+    tolerance: float,
+) -> tuple[_LinearSolution, int]:
+    """Solve with the variables of ``active`` held at their bound as exact values."""
+    bounded = BalanceProblem(
+        names=problem.names,
+        measured_value=np.where(active, problem.lower, problem.measured_value),
+        measured_sd=np.where(active, 0.0, problem.measured_sd),
+        lower=problem.lower,
+        matrix=problem.matrix,
+        constant=problem.constant,
+        equations=problem.equations,
+        bilinear=problem.bilinear,
+    )
+    solution, iterations = _solve(bounded, held, start, max_iterations, tolerance)
+    # The χ² of the bounded solution counts the pull of the held measurements too.
+    measured = problem.is_measured & (problem.measured_sd > 0)
+    residual = (solution.value[measured] - problem.measured_value[measured]) / (
+        problem.measured_sd[measured]
+    )
+    test = solution.test.copy()
+    held_measured = active & measured
+    test[held_measured] = (
+        np.abs(problem.measured_value[held_measured] - problem.lower[held_measured])
+        / problem.measured_sd[held_measured]
+    )
+    redundant = solution.redundant | held_measured
+    observable = solution.observable | (active & ~problem.is_measured)
+    chi2 = float(residual @ residual)
+    return (
+        _LinearSolution(
+            solution.value,
+            solution.covariance,
+            redundant,
+            observable,
+            test,
+            chi2,
+            solution.dof + int(held_measured.sum()),
+        ),
+        iterations,
+    )
+
+
+def _result(
+    problem: BalanceProblem,
+    solution: _LinearSolution,
+    confidence: float,
+    at_bound: tuple[int, ...],
+    iterations: int,
+) -> Reconciliation:
+    measured = problem.is_measured
+    status = np.where(
+        measured,
+        np.where(solution.redundant, REDUNDANT, NON_REDUNDANT),
+        np.where(solution.observable, OBSERVABLE, UNOBSERVABLE),
+    )
+    determined = measured | solution.observable
+    value = np.where(determined, solution.value, np.nan)
+    sd = np.where(determined, np.sqrt(np.clip(np.diag(solution.covariance), 0.0, None)), np.nan)
+    dof = int(solution.dof)
+    if dof:
+        critical = float(scipy.stats.chi2.ppf(confidence, dof))
+        p_value = float(scipy.stats.chi2.sf(solution.chi2, dof))
+    else:
+        critical, p_value = 0.0, 1.0
+    return Reconciliation(
+        problem=problem,
+        value=value,
+        sd=sd,
+        status=tuple(str(item) for item in status),
+        test=solution.test,
+        chi2=solution.chi2,
+        dof=dof,
+        critical=critical,
+        p_value=p_value,
+        consistent=bool(solution.chi2 <= critical or dof == 0),
+        confidence=confidence,
+        at_bound=at_bound,
+        covariance=solution.covariance,
+        iterations=iterations,
+    )
