@@ -20,6 +20,7 @@ import click
 from cleanprod import __version__, services
 from cleanprod.errors import CleanprodError
 from cleanprod.io import read_document
+from cleanprod.io.text_formats import dump_json
 
 #: Exit status for bad input, the same as click's for a usage error.
 EXIT_BAD_INPUT = 2
@@ -161,6 +162,57 @@ def assess(paths: tuple[Path, ...], out_dir: Path) -> None:
     )
     if invalid:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+def _percent(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """``2``, ``2%`` or ``2 %`` → 2.0 (a relative standard deviation in %)."""
+    text = value.strip().rstrip("%").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise click.BadParameter(f"expected a percentage like 2%, found '{value}'") from None
+    if not 0 < number < 100:
+        raise click.BadParameter(f"expected a percentage between 0 and 100, found '{value}'")
+    return number
+
+
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--layer", help="Only this layer (mass, water, energy or a declared layer).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--suggest-meters",
+    "meters",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Also rank the N flows where one new meter would help most.",
+)
+@click.option(
+    "--meter-accuracy",
+    default="2%",
+    show_default=True,
+    callback=_percent,
+    help="Relative standard deviation of a suggested meter.",
+)
+def balance(
+    file: Path, layer: str | None, as_json: bool, meters: int, meter_accuracy: float
+) -> None:
+    """Reconcile the material and energy balances of FILE and point out suspect figures.
+
+    Per layer: each flow measured ± sd and reconciled ± sd, the adjustment, its status
+    (redundant, non-redundant, observable, unobservable), the measurement test and a verdict;
+    each process's imbalance before adjustment; the global χ² test; and the suspect figures
+    with a likely explanation (a unit slip, a reversed flow, a bill for the wrong period).
+    The exit status is 0 whether the data are consistent or not, 2 for a bad file.
+    """
+    from cleanprod.services.balance import balance_file, balance_text
+
+    data = balance_file(file, layer=layer, meters=meters, meter_accuracy=meter_accuracy)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(balance_text(data, source=file), nl=False)
 
 
 def main() -> None:

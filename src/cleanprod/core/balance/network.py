@@ -85,6 +85,7 @@ class BalanceNetwork:
     variables: tuple[Variable, ...]
     equations: tuple[Equation, ...]
     reporting_units: dict[str, str]
+    canonical_units: dict[str, str]
 
     def index(self, kind: str, id: str, layer: str | None = None) -> int:
         """Position of a variable, e.g. ``index("flow", "fresh-water")``."""
@@ -97,10 +98,15 @@ class BalanceNetwork:
                 return position
         raise KeyError(f"{kind}:{id}")
 
+    def layer_factor(self, layer: str) -> float:
+        """Factor from a layer's canonical unit to its reporting unit."""
+        return conversion_factor(self.canonical_units[layer], self.reporting_units[layer])
+
     def reporting_factor(self, variable: Variable) -> float:
-        """Factor from a variable's canonical unit to the unit it is reported in."""
+        """Factor from a variable's canonical unit to the unit it is reported in (1 for a
+        ratio or a concentration, reported in canonical units)."""
         if variable.kind in (FLOW, STOCK, SUM):
-            return conversion_factor(variable.unit, self.reporting_units[variable.layer])
+            return self.layer_factor(variable.layer)
         return 1.0
 
 
@@ -299,4 +305,5 @@ def _build(assessment: Assessment, layers: tuple[str, ...]) -> BalanceNetwork:
         variables=tuple(builder.variables),
         equations=tuple(builder.equations),
         reporting_units={layer: reporting_unit(assessment, layer) for layer in layers},
+        canonical_units={layer: assessment.layer_unit(layer) for layer in layers},
     )
