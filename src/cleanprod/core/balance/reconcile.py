@@ -149,7 +149,7 @@ def _solve_linearised(
     observable = np.zeros(n, dtype=bool)
     if y.size:
         block = jacobian[:, y]
-        left, singular, right = scipy.linalg.svd(block, full_matrices=False)
+        left, singular, right = scipy.linalg.svd(block, full_matrices=True)
         scale = singular[0] if singular.size else 0.0
         rank = int(np.sum(singular > RANK_TOLERANCE * max(scale, 1.0)))
         inverse = (right[:rank].T / singular[:rank]) @ left[:, :rank].T  # J_y⁺
