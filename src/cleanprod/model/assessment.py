@@ -191,6 +191,11 @@ class Layer(DocumentModel):
     id: Id
     name: OptionalText = None
     unit: str
+    carrier: OptionalId = Field(
+        None,
+        description="The layer whose flows carry this substance (e.g. water for COD), when its "
+        "flows give it as a concentration",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -467,6 +472,69 @@ class Process(DocumentModel):
         return value
 
 
+class Concentration(Measured):
+    """The concentration of a substance layer in a carrier flow, e.g. COD at 500 mg/l of
+    wastewater; no value means unknown, to be estimated by the balance.
+
+    Its unit is the substance's unit per the carrier's (``mg/l``, ``g/m3``, ``%`` of a mass);
+    at load it is converted to the canonical ``<substance unit>/<carrier unit>`` (``kg/m3``).
+    """
+
+    _normalised: Normalised | None = PrivateAttr(None)
+
+    @field_validator("value")
+    @classmethod
+    def _not_negative(cls, value: Quantity | None) -> Quantity | None:
+        if value is not None and value.magnitude < 0:
+            raise PydanticCustomError(
+                "concentration",
+                "a concentration cannot be negative, found '{found}'",
+                {"found": str(value)},
+            )
+        return value
+
+    @property
+    def normalised(self) -> Normalised:
+        """Value and σ in the canonical unit (substance unit per carrier unit), set at load."""
+        return _loaded(self._normalised)
+
+
+def _loaded(normalised: Normalised | None) -> Normalised:
+    if normalised is None:
+        raise RuntimeError(
+            "this entry is not part of a validated Assessment; validate the document first"
+        )
+    return normalised
+
+
+def _identity_first(data: dict[str, Any], first: tuple[str, ...]) -> dict[str, Any]:
+    """The serialised entry with the keys of ``first`` before the others, as a person reads."""
+    return {**{key: data[key] for key in first if key in data}, **data}
+
+
+def _short_measured(data: dict[str, Any]) -> dict[str, Any]:
+    """``{layer: {value: x}}`` written as ``{layer: x}``; an unknown entry as ``null``."""
+    return {
+        key: (entry.get("value") if set(entry) <= {"value"} else entry)
+        if isinstance(entry, dict)
+        else entry
+        for key, entry in data.items()
+    }
+
+
+def _comma_list(value: Any) -> Any:
+    """A list of ids; Excel users write ``washing, filling`` in one cell."""
+    value = _empty_to_none(value)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+IdList = Annotated[list[Id], BeforeValidator(_comma_list)]
+
+
 class Flow(Measured):
     """A flow of material, water or energy between processes or across the boundary."""
 
@@ -478,8 +546,35 @@ class Flow(Measured):
     kind: FlowKind
     price: Annotated[Price | None, BeforeValidator(_empty_to_none)] = None
     costs: Annotated[Costs | None, BeforeValidator(_empty_to_none)] = None
+    concentrations: dict[Id, Concentration] = Field(
+        default_factory=dict,
+        exclude_if=lambda value: not value,
+        description="Substance layers carried by this flow, as concentrations; null = unknown",
+    )
 
     _normalised: Normalised | None = PrivateAttr(None)
+
+    @field_validator("concentrations", mode="before")
+    @classmethod
+    def _unknown_concentrations(cls, value: Any) -> Any:
+        """``{cod: null}`` is an unknown concentration; ``{cod: 500 mg/l}`` a bare value."""
+        value = _empty_to_none(value)
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return {
+                layer: {}
+                if entry is None
+                else {"value": entry}
+                if isinstance(entry, str | int | float)
+                else entry
+                for layer, entry in value.items()
+            }
+        return value
+
+    @field_serializer("concentrations", mode="wrap")
+    def _short_concentrations(self, value: dict, handler: SerializerFunctionWrapHandler) -> Any:
+        return _short_measured(handler(value))
 
     @field_validator("value")
     @classmethod
@@ -507,18 +602,89 @@ class Flow(Measured):
     @model_serializer(mode="wrap")
     def _identity_first(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Write id, name, from, to, layer and kind before the value, as a person reads."""
-        data = handler(self)
         first = ("id", "name", "from", "from_process", "to", "to_process", "layer", "kind")
-        return {**{key: data[key] for key in first if key in data}, **data}
+        return _identity_first(handler(self), first)
 
     @property
     def normalised(self) -> Normalised:
         """Value and standard deviation in the unit of the flow's layer, set at load."""
-        if self._normalised is None:
-            raise RuntimeError(
-                "this flow is not part of a validated Assessment; validate the document first"
+        return _loaded(self._normalised)
+
+
+class _Statement(Measured):
+    """A measured statement about several flows: it needs a value (or a range)."""
+
+    id: Id
+    name: OptionalText = None
+    flows: IdList = Field(min_length=1)
+
+    _normalised: Normalised | None = PrivateAttr(None)
+    _layer: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _value_given(self) -> Any:
+        if not self.is_known:
+            raise PydanticCustomError(
+                "value",
+                "give its value (or a range): a statement without a value says nothing to the "
+                "balance",
+                {},
             )
-        return self._normalised
+        return self
+
+    @property
+    def normalised(self) -> Normalised:
+        """Value and σ in canonical units (see the subclass), set at load."""
+        return _loaded(self._normalised)
+
+    @property
+    def layer(self) -> str:
+        """The layer of the flows named in ``flows``, set at load."""
+        if self._layer is None:
+            raise RuntimeError("validate the document first")
+        return self._layer
+
+
+class SumMeasurement(_Statement):
+    """One reading that covers several flows of a layer: a monthly bill, a header meter.
+
+    The balance splits it between the flows; each flow may also have its own value.
+    Its value and σ are in the unit of the flows' layer after loading.
+    """
+
+    @model_serializer(mode="wrap")
+    def _identity_first(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _identity_first(handler(self), ("id", "name", "flows"))
+
+
+class Ratio(_Statement):
+    """A fixed ratio between flows: ``Σ flows = value × Σ per`` (a recipe, a transfer
+    coefficient, a specific consumption such as 0.35 kWh/kg).
+
+    The value carries its unit: ``2 %``, ``20 kg/t``, ``0.35 kWh/kg``. After loading it is in
+    the unit of the ``flows``' layer per the unit of the ``per`` flows' layer (``kg/kg``).
+    """
+
+    per: IdList = Field(min_length=1)
+
+    _per_layer: str | None = PrivateAttr(None)
+
+    @field_validator("sd", mode="before")
+    @classmethod
+    def _sd_is_absolute(cls, value: Any) -> Any:
+        """A ratio may be in %, so its sd may be too: ``value: 2 %, sd: 0.1 %``."""
+        return value
+
+    @model_serializer(mode="wrap")
+    def _identity_first(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _identity_first(handler(self), ("id", "name", "flows", "per"))
+
+    @property
+    def per_layer(self) -> str:
+        """The layer of the flows named in ``per``, set at load."""
+        if self._per_layer is None:
+            raise RuntimeError("validate the document first")
+        return self._per_layer
 
 
 class Option(DocumentModel):
@@ -528,20 +694,9 @@ class Option(DocumentModel):
     title: Text
     practice: Practice | None = None
     status: OptionStatus = "identified"
-    processes: list[Id] = Field(default_factory=list, exclude_if=lambda value: not value)
-    flows: list[Id] = Field(default_factory=list, exclude_if=lambda value: not value)
+    processes: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
+    flows: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
     description: OptionalText = None
-
-    @field_validator("processes", "flows", mode="before")
-    @classmethod
-    def _comma_list(cls, value: Any) -> Any:
-        """Excel users write ``washing, filling`` in one cell."""
-        value = _empty_to_none(value)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
 
 
 class Assessment(DocumentModel):
@@ -563,6 +718,10 @@ class Assessment(DocumentModel):
     products: list[Product] = Field(default_factory=list)
     processes: list[Process] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
+    measurements: list[SumMeasurement] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
+    ratios: list[Ratio] = Field(default_factory=list, exclude_if=lambda value: not value)
     options: list[Option] = Field(default_factory=list)
 
     @field_validator("format")
@@ -593,8 +752,21 @@ class Assessment(DocumentModel):
                     for location, message in problems
                 ],
             )
+        quality = self.default_quality
+        layer_of = {flow.id: flow.layer for flow in self.flows}
         for flow in self.flows:
-            flow._normalised = flow.normalise(self.layer_unit(flow.layer), self.default_quality)
+            flow._normalised = flow.normalise(self.layer_unit(flow.layer), quality)
+            for substance, concentration in flow.concentrations.items():
+                unit = self.concentration_unit(substance, flow.layer)
+                concentration._normalised = concentration.normalise(unit, quality)
+        for measurement in self.measurements:
+            measurement._layer = layer_of[measurement.flows[0]]
+            unit = self.layer_unit(measurement._layer)
+            measurement._normalised = measurement.normalise(unit, quality)
+        for ratio in self.ratios:
+            ratio._layer, ratio._per_layer = layer_of[ratio.flows[0]], layer_of[ratio.per[0]]
+            unit = self.ratio_unit(ratio._layer, ratio._per_layer)
+            ratio._normalised = ratio.normalise(unit, quality)
         return self
 
     # ---- reading the document ----------------------------------------------------------------
@@ -607,6 +779,15 @@ class Assessment(DocumentModel):
         if layer in LAYER_UNITS:
             return LAYER_UNITS[layer]
         raise KeyError(f"unknown layer {layer!r}")
+
+    def concentration_unit(self, substance: str, carrier: str) -> str:
+        """Canonical unit of a concentration of ``substance`` in a flow of layer ``carrier``:
+        ``kg/m3`` for a substance in kg carried by water."""
+        return f"{self.layer_unit(substance)}/{self.layer_unit(carrier)}"
+
+    def ratio_unit(self, layer: str, per_layer: str) -> str:
+        """Canonical unit of a ratio of flows of ``layer`` per flows of ``per_layer``."""
+        return f"{self.layer_unit(layer)}/{self.layer_unit(per_layer)}"
 
     @property
     def layer_ids(self) -> list[str]:

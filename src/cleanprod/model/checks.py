@@ -49,11 +49,21 @@ def find_link_problems(
     problems += _layer_units(assessment, ignored)
     problems += _money(assessment)
     problems += _product_and_option_links(assessment, ignored)
+    problems += _statement_links(assessment, ignored)
+    problems += _concentration_links(assessment, ignored)
     return problems
 
 
 def _duplicate_ids(assessment: Assessment) -> Iterator[LinkProblem]:
-    for section in ("layers", "products", "processes", "flows", "options"):
+    for section in (
+        "layers",
+        "products",
+        "processes",
+        "flows",
+        "measurements",
+        "ratios",
+        "options",
+    ):
         first_index: dict[str, int] = {}
         for index, entry in enumerate(getattr(assessment, section) or []):
             if getattr(entry, "id", None) is None:
@@ -235,6 +245,123 @@ def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iter
                     ("options", index, "flows", position),
                     _unknown("flow", flow_id, sorted(flow_ids)),
                 )
+
+
+def _declared_units(assessment: Assessment) -> dict[str, str]:
+    """Unit of every layer that has one: built-in and declared."""
+    return {
+        **LAYER_UNITS,
+        **{
+            layer.id: layer.unit
+            for layer in assessment.layers or []
+            if getattr(layer, "id", None) and getattr(layer, "unit", None)
+        },
+    }
+
+
+def _statement_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    """Sum measurements and ratios: their flows exist and share a layer; their values have
+    the dimension of that layer (a ratio: of its layer per the ``per`` layer)."""
+    flows = {flow.id: flow for flow in assessment.flows or [] if getattr(flow, "id", None)}
+    units = _declared_units(assessment)
+
+    def shared_layer(where: Location, flow_ids: list[str], problems: list) -> str | None:
+        """The one layer of ``flow_ids`` (None when it cannot be told); problems appended."""
+        layers: dict[str, str] = {}
+        for position, flow_id in enumerate(flow_ids):
+            if flow_id in flows:
+                layers.setdefault(flows[flow_id].layer, flow_id)
+            elif flow_id not in ignored:
+                problems.append(((*where, position), _unknown("flow", flow_id, sorted(flows))))
+        if len(layers) > 1:
+            shown = ", ".join(f"'{flow}' is {layer}" for layer, flow in layers.items())
+            problems.append((where, f"the flows named here must be of one layer; {shown}"))
+            return None
+        layer = next(iter(layers), None)
+        return layer if layer in units else None
+
+    for index, measurement in enumerate(getattr(assessment, "measurements", None) or []):
+        problems: list[LinkProblem] = []
+        layer = shared_layer(("measurements", index, "flows"), measurement.flows, problems)
+        yield from problems
+        if layer is None or problems:
+            continue
+        for key, quantity in _quantities_of(measurement):
+            problem = _dimension_problem(quantity, units[layer], layer, f"the measurement's {key}")
+            if problem:
+                yield (("measurements", index, key), problem)
+    for index, ratio in enumerate(getattr(assessment, "ratios", None) or []):
+        problems = []
+        layer = shared_layer(("ratios", index, "flows"), ratio.flows, problems)
+        per_layer = shared_layer(("ratios", index, "per"), ratio.per, problems)
+        yield from problems
+        if layer is None or per_layer is None or problems:
+            continue
+        unit = f"{units[layer]}/{units[per_layer]}"
+        for key, quantity in _quantities_of(ratio):
+            if _dimension(quantity.unit) != _dimension(unit):
+                yield (
+                    ("ratios", index, key),
+                    f"the ratio is {layer} ({units[layer]}) per {per_layer} ({units[per_layer]}), "
+                    f"so its value needs a unit of {dimension_name(unit)} like "
+                    f"'{_ratio_example(units[layer], units[per_layer])}'; found '{quantity}'",
+                )
+
+
+def _ratio_example(unit: str, per_unit: str) -> str:
+    if _dimension(unit) == _dimension(per_unit):
+        return "2 %"
+    return f"0.5 {unit}/{per_unit}"
+
+
+def _concentration_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    """A concentration names a declared substance layer, not the flow's own; its carrier (if
+    the layer names one) is the flow's layer; its unit is the substance's per the carrier's."""
+    declared = {layer.id: layer for layer in assessment.layers or [] if getattr(layer, "id", None)}
+    units = _declared_units(assessment)
+    for index, flow in enumerate(assessment.flows or []):
+        for substance, concentration in (getattr(flow, "concentrations", None) or {}).items():
+            where: Location = ("flows", index, "concentrations", substance)
+            if substance not in declared:
+                if substance not in ignored:
+                    yield (
+                        where,
+                        _unknown("layer", substance, sorted(declared))
+                        + "; a concentration is of a substance declared under 'layers' "
+                        "(e.g. {id: cod, unit: kg, carrier: water})",
+                    )
+                continue
+            if substance == flow.layer:
+                yield (
+                    where,
+                    f"the flow is itself of the {substance} layer; it has no concentration of it",
+                )
+                continue
+            carrier = getattr(declared[substance], "carrier", None)
+            if carrier is not None and carrier != flow.layer:
+                yield (
+                    where,
+                    f"the layer '{substance}' is carried by {carrier}, but this flow is of the "
+                    f"{flow.layer} layer",
+                )
+                continue
+            if substance not in units or flow.layer not in units:
+                continue
+            unit = f"{units[substance]}/{units[flow.layer]}"
+            for key, quantity in _quantities_of(concentration):
+                if _dimension(quantity.unit) != _dimension(unit):
+                    yield (
+                        (*where, key),
+                        f"a concentration of {substance} ({units[substance]}) in {flow.layer} "
+                        f"({units[flow.layer]}) needs a unit of {dimension_name(unit)} like "
+                        f"'{units[substance]}/{units[flow.layer]}' or 'mg/l'; found '{quantity}'",
+                    )
+    for index, layer in enumerate(assessment.layers or []):
+        carrier = getattr(layer, "carrier", None)
+        if carrier is not None and carrier not in units and carrier not in ignored:
+            yield (("layers", index, "carrier"), _unknown("layer", carrier, sorted(units)))
+        elif carrier is not None and carrier == layer.id:
+            yield (("layers", index, "carrier"), "a layer cannot carry itself")
 
 
 def _ids(entries: list | None) -> set[str]:

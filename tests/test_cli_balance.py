@@ -1,0 +1,99 @@
+"""`cleanprod balance`: the readable tables, the promised JSON shape, the exit statuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+EXAMPLES = [
+    "lao-steel-rolling",
+    "lao-soft-drink",
+    "lao-furniture",
+    "lao-agro-processing",
+    "vn-rattan-furniture",
+]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_balance_json_shape_on_every_example(run_cli, examples_dir, name):
+    result = run_cli("balance", examples_dir / f"{name}.yaml", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["layers"]
+    for layer in data["layers"].values():
+        assert {"unit", "chi2", "dof", "critical", "p_value", "consistent", "flows"} <= set(layer)
+        assert {"processes", "suspects"} <= set(layer)
+        for flow in layer["flows"].values():
+            assert {"measured", "measured_sd", "value", "sd", "status", "test"} <= set(flow)
+            assert flow["status"] in {"redundant", "non-redundant", "observable", "unobservable"}
+            if flow["measured"] is None:
+                assert flow["status"] in {"observable", "unobservable"}
+            if flow["status"] == "unobservable":
+                assert flow["value"] is None
+            else:
+                assert flow["value"] >= 0
+        for process in layer["processes"].values():
+            assert {"imbalance", "imbalance_sd", "test"} <= set(process)
+        tests = [suspect["test"] for suspect in layer["suspects"]]
+        assert tests == sorted(tests, reverse=True) or len({round(t, 6) for t in tests}) == 1
+
+
+def test_balance_inconsistent_data_exit_zero_and_are_explained(run_cli, examples_dir):
+    # The soft-drink plant's water data do not close (its notes say which figure is wrong).
+    result = run_cli("balance", examples_dir / "lao-soft-drink.yaml", "--layer", "water")
+    assert result.exit_code == 0, result.output
+    assert "NOT consistent" in result.stdout
+    assert "suspects" in result.stdout
+    data = json.loads(
+        run_cli(
+            "balance", examples_dir / "lao-soft-drink.yaml", "--layer", "water", "--json"
+        ).stdout
+    )
+    assert list(data["layers"]) == ["water"]
+    water = data["layers"]["water"]
+    assert water["consistent"] is False
+    assert water["chi2"] > water["critical"]
+    assert water["dof"] == 1
+    assert water["suspects"] and all(suspect["explanation"] for suspect in water["suspects"])
+
+
+def test_balance_values_in_the_reporting_unit(run_cli, examples_dir):
+    # The steel mill's mass flows are given in tonnes: the layer is reported in t.
+    data = json.loads(run_cli("balance", examples_dir / "lao-steel-rolling.yaml", "--json").stdout)
+    assert data["layers"]["mass"]["unit"] == "t"
+
+
+def test_balance_unknown_layer_is_bad_input(run_cli, examples_dir):
+    result = run_cli("balance", examples_dir / "lao-soft-drink.yaml", "--layer", "steam")
+    assert result.exit_code == 2
+    assert "no layer 'steam'" in result.stderr
+    assert "water" in result.stderr
+
+
+def test_balance_bad_file_exit_two(run_cli, write_document_file):
+    path = write_document_file("format: cleanprod/1\nenterprise: {}\n")
+    result = run_cli("balance", path)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_balance_suggest_meters(run_cli, examples_dir):
+    result = run_cli(
+        "balance", examples_dir / "lao-soft-drink.yaml", "--suggest-meters", "3", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    meters = json.loads(result.stdout)["meters"]
+    assert 1 <= len(meters) <= 3
+    assert all(meter["reason"] for meter in meters)
+    text = run_cli("balance", examples_dir / "lao-soft-drink.yaml", "--suggest-meters", "2")
+    assert "Meters to add" in text.stdout
+
+
+def test_balance_meter_accuracy_must_be_a_percentage(run_cli, examples_dir):
+    result = run_cli(
+        "balance", examples_dir / "lao-soft-drink.yaml", "--suggest-meters", "1",
+        "--meter-accuracy", "two",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "percentage" in result.output
