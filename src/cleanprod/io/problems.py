@@ -23,6 +23,8 @@ from cleanprod.model.assessment import (
     Option,
     Process,
     Product,
+    Ratio,
+    SumMeasurement,
 )
 from cleanprod.model.checks import find_link_problems
 from cleanprod.model.quantities import format_number
@@ -34,6 +36,8 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "products": Product,
     "processes": Process,
     "flows": Flow,
+    "measurements": SumMeasurement,
+    "ratios": Ratio,
     "options": Option,
 }
 
@@ -159,7 +163,8 @@ def _links_of_valid_entries(data: Any, errors: list[dict]) -> list[tuple[Locatio
     return find_link_problems(partial, ignore_ids)
 
 
-_REFERENCE_FIELDS = {"id", "from_process", "to_process", "kind", "layer", "flow"}
+_REFERENCE_FIELDS = {"id", "from_process", "to_process", "kind", "layer", "flow", "carrier"}
+_REFERENCE_LISTS = {"flows", "per"}
 
 
 def _stand_in(model: type[BaseModel], entry: dict, failed: set) -> tuple[BaseModel, str | None]:
@@ -170,6 +175,9 @@ def _stand_in(model: type[BaseModel], entry: dict, failed: set) -> tuple[BaseMod
         value = entry.get(key)
         if name in _REFERENCE_FIELDS and key not in failed and isinstance(value, str):
             fields[name] = value.strip() or None
+        elif name in _REFERENCE_LISTS:
+            passed = key not in failed and isinstance(value, list)
+            fields[name] = [item for item in value if isinstance(item, str)] if passed else []
     bad_id = entry.get("id") if "id" in failed else None
     return model.model_construct(**fields), None if bad_id is None else str(bad_id)
 

@@ -104,6 +104,17 @@ _COSTS = tuple(
 )
 _SOURCE = Column("source", "Where the figure comes from: a meter, a bill, an estimate by whom.", 30)
 
+
+def _with_unit_help(help_text: str) -> tuple[Column, ...]:
+    """The measured columns with another help on 'unit' and no unit drop-down."""
+    return tuple(
+        Column("unit", help_text, 8) if column.key == "unit" else column for column in _MEASURED
+    )
+
+
+#: Where the measured columns go in the document (the range's two ends are one key).
+_MEASURED_PATHS: dict[str, Location] = {"range_min": ("range", 0), "range_max": ("range", 1)}
+
 SHEETS: dict[str, tuple[Column, ...]] = {
     "exchange_rates": (
         Column("currency", "ISO 4217 code of another currency used in this workbook.", 10),
@@ -113,6 +124,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("id", "A balance layer besides mass, water and energy (a substance).", 14),
         Column("name", "Its name.", 30),
         Column("unit", "The unit all its flows are expressed in.", 8),
+        Column(
+            "carrier",
+            "For a substance given as concentrations (sheet 'concentrations'): the layer of "
+            "the flows that carry it, e.g. water for COD.",
+            10,
+        ),
     ),
     "products": (
         Column("id", "Short name without spaces, unique.", 16),
@@ -158,6 +175,30 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("price", "Purchase (or sales) price, per price_unit.", 10),
         Column("price_unit", "Currency and unit of the price, e.g. LAK/m3.", 11),
         *_COSTS,
+        _SOURCE,
+    ),
+    "concentrations": (
+        Column("flow", "The flow (id) that carries the substance, e.g. a wastewater.", 16),
+        Column("layer", "The substance: a layer of the 'layers' sheet, e.g. cod.", 10),
+        *_with_unit_help(
+            "Unit of the concentration: mg/l, g/m3, kg/t, %... Empty value = unknown, "
+            "estimated by the balance."
+        ),
+        _SOURCE,
+    ),
+    "measurements": (
+        Column("id", "Short name without spaces, unique, e.g. electricity-bill.", 16),
+        Column("name", "What was read: a monthly bill, a header meter.", 30),
+        Column("flows", "The flows (ids, separated by commas) the one reading covers.", 24),
+        *_with_unit_help("Unit of the reading: kWh, m3, kg..."),
+        _SOURCE,
+    ),
+    "ratios": (
+        Column("id", "Short name without spaces, unique, e.g. dye-recipe.", 16),
+        Column("name", "A recipe, a transfer coefficient, a specific consumption.", 30),
+        Column("flows", "Flows (ids, separated by commas) on top of the ratio.", 20),
+        Column("per", "Flows (ids, separated by commas) it is per: flows = value × per.", 20),
+        *_with_unit_help("Unit of the ratio: %, kg/t, kWh/kg..."),
         _SOURCE,
     ),
     "options": (
@@ -215,6 +256,9 @@ Fill in one sheet per part of the assessment:
   empty for an input from outside and 'to' empty for what leaves the plant.
 - products: what the plant makes in the period (the reference of the indicators).
 - stock_changes, layers, exchange_rates, options: only when needed.
+- measurements: one reading that covers several flows (a monthly bill, a header meter).
+- ratios: a recipe or transfer coefficient between flows (flows = value × per).
+- concentrations: a substance (a layer with a carrier, e.g. COD in water) in a flow.
 
 Numbers go in their own cell, with the unit in the 'unit' column beside them. Leave 'value'
 empty when a flow is not known: the balance will estimate it. Say how sure a number is with ONE
@@ -383,6 +427,30 @@ def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
                 **_cost_cells(flow.costs, currency),
             }
             for flow in assessment.flows
+        ],
+        "concentrations": [
+            {"flow": flow.id, "layer": layer, **_measured_cells(concentration)}
+            for flow in assessment.flows
+            for layer, concentration in flow.concentrations.items()
+        ],
+        "measurements": [
+            {
+                "id": measurement.id,
+                "name": measurement.name,
+                "flows": ", ".join(measurement.flows),
+                **_measured_cells(measurement),
+            }
+            for measurement in assessment.measurements
+        ],
+        "ratios": [
+            {
+                "id": ratio.id,
+                "name": ratio.name,
+                "flows": ", ".join(ratio.flows),
+                "per": ", ".join(ratio.per),
+                **_measured_cells(ratio),
+            }
+            for ratio in assessment.ratios
         ],
         "options": [
             {
@@ -680,6 +748,14 @@ class _Reader:
             self.flow(index, row, values, row_cells)
             for index, (row, values, row_cells) in enumerate(tables["flows"])
         ]
+        self.concentrations(data["flows"], tables["concentrations"])
+        for section in ("measurements", "ratios"):
+            entries = [
+                self.statement(section, index, row, values, row_cells)
+                for index, (row, values, row_cells) in enumerate(tables[section])
+            ]
+            if entries:
+                data[section] = entries
         data["options"] = [
             self.option(index, row, values, row_cells)
             for index, (row, values, row_cells) in enumerate(tables["options"])
@@ -797,39 +873,55 @@ class _Reader:
         return entry
 
     def stock_changes(self, processes: list[dict], rows: list) -> None:
-        index_of = {str(process.get("id")): index for index, process in enumerate(processes)}
+        self.attach(processes, rows, "process", "stock_change", "processes", "stock_changes")
+
+    def concentrations(self, flows: list[dict], rows: list) -> None:
+        self.attach(flows, rows, "flow", "concentrations", "flows", "concentrations")
+
+    def attach(
+        self, owners: list[dict], rows: list, owner_key: str, key: str, section: str, sheet: str
+    ) -> None:
+        """Put the measured rows of ``sheet`` (one per owner and layer) under ``key`` of their
+        owner: stock changes under their process, concentrations under their flow."""
+        index_of = {str(owner.get("id")): index for index, owner in enumerate(owners)}
         for row, values, row_cells in rows:
-            process_id = self.text(values.get("process"))
+            owner_id = self.text(values.get(owner_key))
             layer = self.text(values.get("layer", "mass"))
-            if process_id not in index_of:
+            if owner_id not in index_of:
                 self.problem(
-                    row_cells.get("process"),
-                    f"no process has the id '{process_id}' on the processes sheet",
+                    row_cells.get(owner_key),
+                    f"no {owner_key} has the id '{owner_id}' on the {section} sheet",
                 )
                 continue
-            index = index_of[process_id]
-            changes = processes[index].setdefault("stock_change", {})
-            if layer in changes:
+            index = index_of[owner_id]
+            entries = owners[index].setdefault(key, {})
+            if layer in entries:
+                what = "stock change" if key == "stock_change" else "concentration"
                 self.problem(
                     row_cells.get("layer"),
-                    f"the stock change of '{process_id}' in the {layer} layer is given twice",
+                    f"the {what} of '{owner_id}' in the {layer} layer is given twice",
                 )
                 continue
-            changes[layer] = self.measured(values)
-            base = ("processes", index, "stock_change", layer)
-            self.locator.cells[base] = Cell("stock_changes", row)
-            for key, cell in row_cells.items():
-                path = {"range_min": ("range", 0), "range_max": ("range", 1)}.get(key, (key,))
+            entries[layer] = self.measured(values)
+            base = (section, index, key, layer)
+            self.locator.cells[base] = Cell(sheet, row)
+            for column, cell in row_cells.items():
+                path = _MEASURED_PATHS.get(column, (column,))
                 self.locator.cells[(*base, *path)] = cell
             self.locator.cells[(*base, "range")] = row_cells.get("range_min")
 
-    def flow(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
-        renames = {
-            **self._cost_paths(),
-            "range_min": ("range", 0),
-            "range_max": ("range", 1),
-            "price_unit": ("price",),
+    def statement(self, section: str, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        """A sum measurement or a ratio: ids, the flows it names, and its measured value."""
+        self.locate(section, index, row, row_cells, _MEASURED_PATHS)
+        self.locator.cells[(section, index, "range")] = row_cells.get("range_min")
+        entry: dict[str, Any] = {
+            key: self.text(values[key]) for key in ("id", "name", "flows", "per") if key in values
         }
+        entry.update(self.measured(values))
+        return entry
+
+    def flow(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        renames = {**self._cost_paths(), **_MEASURED_PATHS, "price_unit": ("price",)}
         self.locate("flows", index, row, row_cells, renames)
         self.locator.cells[("flows", index, "range")] = row_cells.get("range_min")
         entry: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from cleanprod.model.assessment import (
     Assessment,
+    Concentration,
     Costs,
     Enterprise,
     Flow,
@@ -12,7 +13,9 @@ from cleanprod.model.assessment import (
     Period,
     Process,
     Product,
+    Ratio,
     StockChange,
+    SumMeasurement,
     quality_classes,
 )
 from cleanprod.model.choices import FORMAT
@@ -21,6 +24,7 @@ from cleanprod.model.quantities import Money, Percent, Price, Quantity
 __all__ = [
     "FORMAT",
     "Assessment",
+    "Concentration",
     "Costs",
     "Enterprise",
     "Flow",
@@ -35,6 +39,8 @@ __all__ = [
     "Process",
     "Product",
     "Quantity",
+    "Ratio",
     "StockChange",
+    "SumMeasurement",
     "quality_classes",
 ]

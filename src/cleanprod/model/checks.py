@@ -303,9 +303,14 @@ def _statement_links(assessment: Assessment, ignored: set[str]) -> Iterator[Link
                 yield (
                     ("ratios", index, key),
                     f"the ratio is {layer} ({units[layer]}) per {per_layer} ({units[per_layer]}), "
-                    f"so its value needs a unit of {dimension_name(unit)} like "
+                    f"so its value needs a unit of {_per(units[layer], units[per_layer])} like "
                     f"'{_ratio_example(units[layer], units[per_layer])}'; found '{quantity}'",
                 )
+
+
+def _per(unit: str, per_unit: str) -> str:
+    """``energy per mass`` for kWh and kg."""
+    return f"{dimension_name(unit)} per {dimension_name(per_unit)}"
 
 
 def _ratio_example(unit: str, per_unit: str) -> str:
@@ -353,7 +358,8 @@ def _concentration_links(assessment: Assessment, ignored: set[str]) -> Iterator[
                     yield (
                         (*where, key),
                         f"a concentration of {substance} ({units[substance]}) in {flow.layer} "
-                        f"({units[flow.layer]}) needs a unit of {dimension_name(unit)} like "
+                        f"({units[flow.layer]}) needs a unit of "
+                        f"{_per(units[substance], units[flow.layer])} like "
                         f"'{units[substance]}/{units[flow.layer]}' or 'mg/l'; found '{quantity}'",
                     )
     for index, layer in enumerate(assessment.layers or []):
