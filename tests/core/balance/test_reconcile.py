@@ -9,10 +9,10 @@ says. Published cases are in ``test_published_cases.py``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
-import pytest
 import scipy.optimize
 import scipy.stats
 from hypothesis import HealthCheck, assume, given, settings
@@ -229,12 +229,6 @@ def test_reconcile_negative_unknown_flow_is_held_at_zero():
     assert_allclose(result.chi2, 2.0, rtol=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: SLSQP in _active_bounds stops with 'Positive directional derivative for "
-    "linesearch' (status 8) on this feasible problem although its x is the optimum, and "
-    "reconcile raises ReconciliationError",
-)
 def test_reconcile_negative_flow_with_precise_meters_is_held_at_zero():
     # As above with sharper meters: in = 10 ± 0.1, out1 = 12 ± 0.1, out2 = 1 ± 5. The plain
     # solution has out2 = 1 − 25·3/25.02 = −2.0 < 0; the bounded optimum is in = out1 = 11,
@@ -245,11 +239,6 @@ def test_reconcile_negative_flow_with_precise_meters_is_held_at_zero():
     assert_allclose(result.sd[:2], [0.1 / np.sqrt(2)] * 2, rtol=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when bounds are imposed, unobservable flows that SLSQP leaves at 0 are taken "
-    "as active bounds, held at 0 and reported observable with value 0 and sd 0",
-)
 def test_reconcile_bounds_leave_an_unmeasured_loop_unobservable():
     # A: in − out1 − out2 = 0 with in = 10 ± 1, out1 = 12 ± 1, out2 = 1 ± 5 (held at 0 as
     # above); B, elsewhere: u1 − u2 = 0 with u1 (outside → B) and u2 (B → outside) unmeasured.
@@ -494,9 +483,8 @@ def graph_status(network: Network, measured: np.ndarray) -> tuple[str, ...]:
     return tuple(status)
 
 
-# Derandomized: the same 60 networks on every run, so that a rare failure (see the strict
-# xfail above: the bounded path can still raise on consistent data, about once in a few
-# thousand networks) cannot make the suite flaky. Raise max_examples locally to explore.
+# Derandomized: the same 60 networks on every run, so that the suite cannot turn flaky; raise
+# max_examples locally to explore.
 PROPERTY = settings(
     max_examples=60,
     deadline=None,
@@ -611,3 +599,62 @@ def test_reconcile_simulated_consistent_data_are_rejected_at_the_test_level():
     for index in np.flatnonzero(SIMULATED_MEASURED):
         assert low <= flagged[index] <= high, (index, flagged[index])
     assert (flagged[~SIMULATED_MEASURED] == 0).all()
+
+
+def _bounded_optimum(problem) -> float:
+    """The least weighted sum of squares with every bound, by SLSQP (an independent solver)."""
+    measured = problem.is_measured & (problem.measured_sd > 0)
+    exact = problem.is_measured & (problem.measured_sd == 0)
+    matrix = problem.matrix.toarray()
+
+    def objective(values):
+        return float(
+            np.sum(
+                (
+                    (values[measured] - problem.measured_value[measured])
+                    / problem.measured_sd[measured]
+                )
+                ** 2
+            )
+        )
+
+    constraints = [{"type": "eq", "fun": lambda values: matrix @ values}]
+    if exact.any():
+        constraints.append(
+            {"type": "eq", "fun": lambda values: values[exact] - problem.measured_value[exact]}
+        )
+    result = scipy.optimize.minimize(
+        objective,
+        np.where(problem.is_measured, problem.measured_value, 1.0),
+        method="SLSQP",
+        bounds=[(low if np.isfinite(low) else None, None) for low in problem.lower],
+        constraints=constraints,
+        options={"maxiter": 1000, "ftol": 1e-14},
+    )
+    return result.fun if result.success else np.inf
+
+
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+@given(networks())
+def test_reconcile_property_bounded_solution_is_the_bounded_optimum(network):
+    # Noise four times the stated sd makes negative flows common; the reconciled values keep
+    # every bound and reach the least sum of squares an independent optimiser finds.
+    problem = network.problem(sd=network.sd * 4.0)
+    problem = dataclasses.replace(
+        problem, measured_sd=np.where(problem.is_measured, network.sd, np.nan)
+    )
+    result = reconcile(problem)
+    determined = np.isfinite(result.value)
+    scale = np.nanmax(np.abs(np.concatenate([result.value, [1.0]])))
+    assert (result.value[determined] >= problem.lower[determined] - 1e-9 * scale).all()
+    measured = problem.is_measured & (problem.measured_sd > 0)
+    ours = np.sum(
+        (
+            (result.value[measured] - problem.measured_value[measured])
+            / problem.measured_sd[measured]
+        )
+        ** 2
+    )
+    assert ours <= _bounded_optimum(problem) * (1 + 1e-6) + 1e-9

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
-import scipy.optimize
 import scipy.stats
 
 from cleanprod.core.balance.problem import (
@@ -226,14 +225,19 @@ def reconcile(
     Notes
     -----
     Measured values with σ = 0 are exact: they are never adjusted and contribute no χ² term.
-    When the plain solution puts a variable below its lower bound (a negative flow), the
-    bounded problem is solved (SLSQP), its active bounds are then held as exact values and the
-    linear step repeated, so the covariance is that of the solution on its active set. The
-    variables held are listed in ``Reconciliation.at_bound``.
+    When the plain solution puts a determined variable below its lower bound (a negative
+    flow), the bounded problem is solved by an active set: such variables are held at their
+    bound as exact values and the step repeated; a held variable whose bound multiplier turns
+    negative is released; until no variable is below its bound and every multiplier is
+    non-negative (the Karush–Kuhn–Tucker conditions). The covariance is that of the solution on
+    its active set. Unobservable variables are never held. The variables held are listed in
+    ``Reconciliation.at_bound``.
 
     References
     ----------
     Crowe et al. (1983); Narasimhan & Jordache (2000), ch. 3 and 7; Cencic (2016).
+    Nocedal, J., Wright, S. J. (2006). *Numerical Optimization*, 2nd ed., Springer, ch. 16
+    (active-set methods for quadratic programs).
     """
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must lie between 0 and 1, got {confidence}")
@@ -242,17 +246,36 @@ def reconcile(
     start = _starting_point(problem)
     solution, iterations = _solve(problem, fixed, start, max_iterations, tolerance)
 
-    at_bound: tuple[int, ...] = ()
-    determined = measured | solution.observable
-    below = determined & (solution.value < problem.lower - _bound_slack(problem, solution.value))
-    if below.any():
-        active = _active_bounds(problem, solution.value)
-        at_bound = tuple(int(index) for index in np.flatnonzero(active))
-        start = solution.value.copy()
-        start[active] = problem.lower[active]
-        held = fixed | active
-        solution, more = _solve_held(problem, held, active, start, max_iterations, tolerance)
+    # Bounds by an active set: hold the variables that fall below their bound at the bound,
+    # release a held one whose bound pulls the wrong way (negative multiplier), repeat.
+    active = np.zeros(problem.n_variables, dtype=bool)
+    tried: set[bytes] = set()
+    for _ in range(2 * problem.n_variables + 2):
+        determined = measured | solution.observable
+        slack = _bound_slack(problem, solution.value)
+        below = determined & ~active & (solution.value < problem.lower - slack)
+        if below.any():
+            active |= below
+        else:
+            release = _wrong_way_bound(problem, solution, active, fixed)
+            if release is None:
+                break
+            active[release] = False
+        if active.tobytes() in tried:
+            raise ReconciliationError(
+                "no reconciliation keeps every flow at or above zero: the measurements "
+                "contradict the balance too strongly; look at the largest measurement tests"
+            )
+        tried.add(active.tobytes())
+        start = np.where(active, problem.lower, solution.value)
+        if active.any():
+            solution, more = _solve_held(
+                problem, fixed | active, active, start, max_iterations, tolerance
+            )
+        else:
+            solution, more = _solve(problem, fixed, start, max_iterations, tolerance)
         iterations += more
+    at_bound = tuple(int(index) for index in np.flatnonzero(active))
     return _result(problem, solution, confidence, at_bound, iterations)
 
 
@@ -272,53 +295,36 @@ def _starting_point(problem: BalanceProblem) -> np.ndarray:
     return start
 
 
-def _active_bounds(problem: BalanceProblem, plain: np.ndarray) -> np.ndarray:
-    """Which variables sit at their lower bound in the bounded least-squares solution."""
-    measured = problem.is_measured
-    sd = np.where(measured & (problem.measured_sd > 0), problem.measured_sd, np.inf)
-    weight = np.where(np.isfinite(sd), 1.0 / sd, 0.0)
-    target = np.where(measured, problem.measured_value, 0.0)
-    exact = measured & (problem.measured_sd == 0.0)
-    scale = np.nanmax(np.abs(np.concatenate([plain, target, [1.0]])))
+def _wrong_way_bound(
+    problem: BalanceProblem,
+    solution: _LinearSolution,
+    active: np.ndarray,
+    fixed: np.ndarray,
+) -> int | None:
+    """The held variable whose bound pulls it down, if any (the most negative multiplier).
 
-    def objective(values: np.ndarray) -> float:
-        return float(np.sum((weight * (values - target)) ** 2))
-
-    def gradient(values: np.ndarray) -> np.ndarray:
-        return 2.0 * weight**2 * (values - target)
-
-    constraints = [
-        {
-            "type": "eq",
-            "fun": problem.residual,
-            "jac": lambda values: problem.jacobian(values).toarray(),
-        }
-    ]
-    if exact.any():
-        constraints.append(
-            {
-                "type": "eq",
-                "fun": lambda values: values[exact] - target[exact],
-                "jac": lambda values: np.eye(len(values))[exact],
-            }
-        )
-    bounds = [(low if np.isfinite(low) else None, None) for low in problem.lower]
-    start = np.maximum(np.nan_to_num(plain), problem.lower)
-    result = scipy.optimize.minimize(
-        objective,
-        start,
-        jac=gradient,
-        method="SLSQP",
-        bounds=bounds,
-        constraints=constraints,
-        options={"maxiter": 500, "ftol": 1e-14},
-    )
-    if not result.success:
-        raise ReconciliationError(
-            "no reconciliation keeps every flow at or above zero: the measurements "
-            f"contradict the balance too strongly ({result.message})"
-        )
-    return np.isfinite(problem.lower) & (result.x <= problem.lower + 1e-7 * scale)
+    At the optimum of ``min Σ ((v − x̃)/σ)²`` under ``F(v) = 0`` and ``v ≥ lower`` the
+    gradient ``g`` of the objective satisfies ``g + Jᵀλ − μ = 0`` with ``μ ≥ 0`` on the held
+    variables and ``μ = 0`` on the free ones (Karush–Kuhn–Tucker; Nocedal & Wright 2006,
+    ch. 16). ``λ`` is found from the free variables by least squares, then ``μ`` of each
+    held one; a negative ``μ`` means the variable would rather rise from its bound.
+    """
+    if not active.any():
+        return None
+    measured = problem.is_measured & ~fixed
+    weight = np.zeros(problem.n_variables)
+    weight[measured] = 1.0 / problem.measured_sd[measured] ** 2
+    gradient = 2.0 * weight * np.where(measured, solution.value - problem.measured_value, 0.0)
+    jacobian = problem.jacobian(solution.value).toarray()
+    free = ~fixed & ~active
+    multipliers = np.linalg.lstsq(jacobian[:, free].T, -gradient[free], rcond=None)[0]
+    held = np.flatnonzero(active)
+    bound_force = gradient[held] + jacobian[:, held].T @ multipliers
+    scale = max(np.abs(gradient).max(initial=0.0), 1.0)
+    worst = int(np.argmin(bound_force))
+    if bound_force[worst] >= -1e-9 * scale:
+        return None
+    return int(held[worst])
 
 
 def _solve_held(
