@@ -12,6 +12,7 @@ EXAMPLES = [
     "lao-furniture",
     "lao-agro-processing",
     "vn-rattan-furniture",
+    "vn-silk-dyeing",
 ]
 
 
@@ -97,3 +98,31 @@ def test_balance_meter_accuracy_must_be_a_percentage(run_cli, examples_dir):
     )  # fmt: skip
     assert result.exit_code == 2
     assert "percentage" in result.output
+
+
+def test_balance_soft_data_of_the_silk_workshop(run_cli, examples_dir):
+    # One electricity bill for four machines, pump hours for four water uses, recipes, and
+    # COD samples: the rinsing water's decimal slip (1300 m3 for 130) is found and explained,
+    # in the water, mass and COD balances reconciled together.
+    data = json.loads(run_cli("balance", examples_dir / "vn-silk-dyeing.yaml", "--json").stdout)
+    water = data["layers"]["water"]
+    assert water["reconciled_with"] == ["mass", "cod"]
+    assert water["consistent"] is False
+    first = water["suspects"][0]
+    assert first["flow"] == "well-water-rinsing"
+    assert first["cause"] == "unit-slip"
+    assert "a slip of one decimal place" in first["explanation"]
+    # The bill is split: lighting and fans get what the machines leave of 14400 kWh.
+    energy = data["layers"]["energy"]
+    machines = sum(energy["flows"][name]["value"] for name in ("pump-power", "loom-power"))
+    machines += energy["flows"]["extractor-power"]["value"]
+    assert energy["flows"]["services-power"]["value"] == pytest.approx(14400 - machines)
+    assert energy["measurements"]["evn-bills"]["status"] == "non-redundant"
+    # COD is estimated where it is released, from the concentrations of the effluents.
+    cod = data["layers"]["cod"]
+    assert cod["flows"]["cod-degumming"]["status"] == "observable"
+    assert cod["concentrations"]["dye-liquor"]["status"] == "observable"
+    # Nobody weighs the dyed yarn: what the dye bath and the rinse each lose is unknown.
+    mass = data["layers"]["mass"]
+    assert mass["flows"]["dyed-yarn"]["status"] == "unobservable"
+    assert mass["flows"]["dyed-yarn"]["value"] is None

@@ -175,7 +175,8 @@ def test_suggest_meters_on_every_example(path):
     keys = [(-len(item.newly_observable), -item.score) for item in advice]
     assert keys == sorted(keys)
     first = advice[0]
-    assert first.score > 0 and first.reduction > 10
+    # Either it makes flows the balance cannot estimate known, or it narrows the rest.
+    assert first.newly_observable or (first.score > 0 and first.reduction > 10)
     assert first.reason.endswith(".")
     assert assessment.flow(first.flow).name.lower()[:20] in first.reason.lower()
     data = first.as_dict()
@@ -189,3 +190,6 @@ def test_suggest_meters_first_meters_of_the_examples():
     assert first["lao-furniture"] == "timber-to-kiln"
     # Sugar is the soft-drink plant's main purchase, known only from bills at ±5 %.
     assert first["lao-soft-drink"] == "sugar-purchased"
+    # The silk workshop never weighs the dyed yarn: the dye-bath and rinsing residues cannot
+    # be told apart until it does.
+    assert first["vn-silk-dyeing"] == "dyed-yarn"

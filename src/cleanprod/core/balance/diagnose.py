@@ -92,7 +92,11 @@ CAUSE_SIGMAS = 2.0
 #: ... and the ratio estimate / measured within this fraction of the cause's factor.
 FACTOR_TOLERANCE = 0.2
 #: A factor is only tried when the σ of the difference is at most this fraction of the
-#: estimate: with a wider spread "about 10 times" cannot be told from "about 12 times".
+#: estimate: with a wider spread "about 10 times" cannot be told from "about 12 times". Where
+#: the nearest other factor tried (or no correction at all) is further away, the fraction
+#: grows with that distance: ``|ln(nearest / factor)| / (2 · CAUSE_SIGMAS)``, so that
+#: "10 times too much" is recognised from an estimate of ±20 % when the alternatives are 1
+#: and 100 times.
 SHARPNESS = FACTOR_TOLERANCE / CAUSE_SIGMAS
 #: Weight of a cause's simplicity rank against its misfit [σ] when several fit.
 SIMPLICITY_WEIGHT = 0.5
@@ -449,13 +453,15 @@ def _causes(
     if measured == 0.0:
         return None, ()
     accepted = []
-    for cause, factor, rank, phrase in _trials(assessment, network, variable, days):
+    trials = _trials(assessment, network, variable, days)
+    factors = [1.0, *(factor for _, factor, _, _ in trials if factor > 0)]
+    for cause, factor, rank, phrase in trials:
         corrected = factor * measured
         spread = math.hypot(expected_sd, abs(factor) * sd)
         misfit = abs(corrected - expected) / spread if spread > 0 else math.inf
         if misfit > CAUSE_SIGMAS:
             continue
-        if cause != REVERSED and spread > SHARPNESS * abs(expected):
+        if cause != REVERSED and spread > _sharpness(factor, factors) * abs(expected):
             continue  # too uncertain to tell one factor from its neighbours
         if cause == REVERSED:
             if not expected < -CAUSE_SIGMAS * expected_sd:
@@ -467,6 +473,18 @@ def _causes(
         return None, ()
     accepted.sort(key=lambda item: (item.score, item.rank))
     return accepted[0], tuple(accepted[1:])
+
+
+def _sharpness(factor: float, factors: list[float]) -> float:
+    """Largest σ of a correction, as a fraction of the estimate, that still tells ``factor``
+    from the nearest other factor in ``factors`` (see :data:`SHARPNESS`)."""
+    distances = [
+        abs(math.log(other / factor))
+        for other in factors
+        if not math.isclose(other, factor, rel_tol=1e-9)
+    ]
+    nearest = min(distances, default=math.inf)
+    return max(SHARPNESS, nearest / (2.0 * CAUSE_SIGMAS))
 
 
 def _trials(
@@ -624,16 +642,18 @@ def _suspect(
         fixed = f"with {quantity(corrected, unit, expected_sd, show_sd=False)}"
     if prior:
         fixed += " and the corrections above"
-    balance = f"the {' and '.join(network.layers)} balance"
+    several = len(network.layers) > 1
+    balance = f"the {join_words(list(network.layers))} balance{'s' if several else ''}"
+    closes, does_not = ("close", "do not close") if several else ("closes", "does not close")
     if not math.isfinite(chi2):
         verdict = f"{fixed} {balance} cannot be solved again"
     elif dof == 0 or consistent:
-        verdict = f"{fixed} {balance} closes" + (
+        verdict = f"{fixed} {balance} {closes}" + (
             f" (χ² {chi2_text(chi2)} < {chi2_text(critical)})" if dof else ""
         )
     else:
         verdict = (
-            f"{fixed} {balance} still does not close (χ² {chi2_text(chi2)} > {chi2_text(critical)})"
+            f"{fixed} {balance} still {does_not} (χ² {chi2_text(chi2)} > {chi2_text(critical)})"
         )
     sentences = [f"{text[0].upper()}{text[1:]}; {verdict}."]
     alternatives = tuple(_alternative(item) for item in candidate.alternatives)

@@ -531,7 +531,7 @@ def _reason(
         subject = f"A meter on {lower_first(advice.name)}"
     else:
         subject = f"Measuring {lower_first(advice.name)}"
-    layers = " and ".join(network.layers)
+    layers = join_words(list(network.layers))
     what = f"{layers} losses and costs" if money_before else f"{layers} losses"
     effects = []
     others = [flow for flow in advice.newly_observable if flow != advice.flow]
@@ -549,7 +549,7 @@ def _reason(
                 f"±{money(money_before - advice.money)} {advice.currency})"
             )
         effects.append(cut)
-    elif advice.score > 0:
+    elif advice.score > 1e-6:
         effects.append(f"narrow the uncertainty of the {what} a little")
     text = " and ".join(effects)
     sentence = (
