@@ -316,6 +316,8 @@ def test_assess_good_and_bad_files(run_cli, write_document_file, tmp_path):
     assert_no_traceback(result)
     assert sorted(path.name for path in out_dir.iterdir()) == [
         "index.json",
+        "rattan.balance.json",
+        "rattan.balance.txt",
         "rattan.summary.json",
         "rattan.summary.txt",
     ]
@@ -327,7 +329,13 @@ def test_assess_good_and_bad_files(run_cli, write_document_file, tmp_path):
     index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
     files = {Path(entry["file"]).name: entry for entry in index["files"]}
     assert files["rattan.yaml"]["valid"] is True
-    assert files["rattan.yaml"]["outputs"] == ["rattan.summary.json", "rattan.summary.txt"]
+    assert files["rattan.yaml"]["outputs"] == [
+        "rattan.summary.json",
+        "rattan.summary.txt",
+        "rattan.balance.json",
+        "rattan.balance.txt",
+    ]
+    assert "balance_problems" not in files["rattan.yaml"]
     assert files["broken.json"]["valid"] is False
     assert len(files["broken.json"]["problems"]) == 2
     assert "flows[0] (raw-rattan).sd" in files["broken.json"]["problems"][0]
@@ -382,8 +390,12 @@ def test_assess_files_sharing_a_stem_keep_their_own_results(run_cli, write_docum
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
         "index.json",
+        "rattan.json.balance.json",
+        "rattan.json.balance.txt",
         "rattan.json.summary.json",
         "rattan.json.summary.txt",
+        "rattan.yaml.balance.json",
+        "rattan.yaml.balance.txt",
         "rattan.yaml.summary.json",
         "rattan.yaml.summary.txt",
     ]
@@ -401,6 +413,45 @@ def test_assess_removes_the_old_summary_of_a_file_now_invalid(
 
     assert result.exit_code == 2
     assert sorted(entry.name for entry in out_dir.iterdir()) == ["index.json"]
+
+
+def test_assess_a_balance_that_cannot_be_reconciled_keeps_the_summary(
+    run_cli, write_document_file, tmp_path
+):
+    # Two exact values that contradict each other: the summary is written, the balance is
+    # not, and the reason is given in the index and on stderr.
+    document = {
+        "format": "cleanprod/1",
+        "enterprise": {"name": "Plant", "country": "LA", "sector": "food", "currency": "LAK"},
+        "period": {"start": "2025-01-01", "end": "2025-12-31"},
+        "processes": [{"id": "washing", "name": "Washing"}],
+        "flows": [
+            {"id": "water-in", "name": "Water in", "to": "washing", "layer": "water",
+             "kind": "input", "value": "10 m3", "sd": "0 m3"},
+            {"id": "water-out", "name": "Water out", "from": "washing", "layer": "water",
+             "kind": "loss", "value": "12 m3", "sd": "0 m3"},
+        ],
+    }  # fmt: skip
+    path = write_document_file(document, "plant.yaml")
+    out_dir = tmp_path / "out"
+
+    result = run_cli("assess", path, "-o", out_dir)
+
+    assert result.exit_code == 0, result.output
+    assert_no_traceback(result)
+    assert "the balance could not be reconciled" in result.stderr
+    assert "the water balance of washing is left with -2" in result.stderr
+    assert sorted(entry.name for entry in out_dir.iterdir()) == [
+        "index.json",
+        "plant.summary.json",
+        "plant.summary.txt",
+    ]
+    index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
+    assert "sd 0" in index["files"][0]["balance_problems"][0]
+
+    single = run_cli("balance", path)
+    assert single.exit_code == 2
+    assert f"{path}: the water balance: the values taken as exact (sd 0)" in single.stderr
 
 
 def test_assess_folder_without_documents(run_cli, tmp_path):
@@ -448,6 +499,11 @@ def test_assess_every_example(run_cli, examples_dir, tmp_path):
         assert summary["enterprise"]["name"]
         assert summary["layers"], f"{example.name} has no flows"
         assert (out_dir / f"{example.stem}.summary.txt").stat().st_size > 0
+        balance = json.loads((out_dir / f"{example.stem}.balance.json").read_text("utf-8"))
+        assert set(balance["layers"]) == set(summary["layers"])
+        assert balance["meters"], f"{example.name}: no meter suggested"
+        text = (out_dir / f"{example.stem}.balance.txt").read_text("utf-8")
+        assert "Meters to add, most useful first" in text
 
 
 def test_cli_reports_an_internal_error_without_a_traceback(run_cli, monkeypatch, tmp_path):

@@ -139,17 +139,20 @@ def assess(paths: tuple[Path, ...], out_dir: Path) -> None:
 
     PATHS are documents or folders; a folder means every .yaml, .yml, .json and .xlsx file in
     it. For each document <name> this writes <name>.summary.json and <name>.summary.txt (per
-    layer: the flows, the unknowns, known inputs and outputs; the money), and index.json
-    lists every file with its problems. A bad file does not stop the others, but the exit
-    status is then 2.
+    layer: the flows, the unknowns, known inputs and outputs; the money), <name>.balance.json
+    and <name>.balance.txt (the reconciled balances, the suspect figures and the three most
+    useful meters, as `cleanprod balance` gives them), and index.json lists every file with
+    its problems. A bad file does not stop the others, but the exit status is then 2.
     """
     results = services.assess_paths(paths, out_dir)
     for result in results:
         if result.valid:
-            text_output = result.outputs[-1]
+            text_outputs = ", ".join(str(path) for path in result.outputs if path.suffix == ".txt")
             click.echo(
-                f"{result.source}: valid — {result.summary['enterprise']['name']} → {text_output}"
+                f"{result.source}: valid — {result.summary['enterprise']['name']} → {text_outputs}"
             )
+            for problem in result.balance_problems:
+                click.echo(f"  - the balance could not be reconciled: {problem}", err=True)
         else:
             count = len(result.problems)
             click.echo(f"{result.source}: invalid, {count} problem{'s' * (count != 1)}")

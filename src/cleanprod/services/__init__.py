@@ -26,6 +26,10 @@ from cleanprod.model import Assessment
 INDEX_NAME = "index.json"
 SUMMARY_JSON_SUFFIX = ".summary.json"
 SUMMARY_TEXT_SUFFIX = ".summary.txt"
+BALANCE_JSON_SUFFIX = ".balance.json"
+BALANCE_TEXT_SUFFIX = ".balance.txt"
+#: Meters suggested in the balance written by :func:`assess_paths`.
+ASSESS_METERS = 3
 
 
 @dataclass
@@ -41,9 +45,13 @@ class AssessmentResult:
     summary
         The summary (:func:`cleanprod.core.summary.summarise`) of a valid file, else ``None``.
     outputs
-        The files written for it (the JSON and the text summary); none for an invalid file.
+        The files written for it (the summary and the balance, each as JSON and as text); none
+        for an invalid file.
     problems
         Every problem of an invalid file, each as one line of text.
+    balance_problems
+        Why a valid file's balance could not be reconciled (its data contradict each other
+        beyond what bounds allow), each as one line; empty when it was.
     """
 
     source: Path
@@ -51,6 +59,7 @@ class AssessmentResult:
     summary: dict[str, Any] | None = None
     outputs: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    balance_problems: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +71,8 @@ def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
 
     A folder contributes its ``.yaml``, ``.yml``, ``.json`` and ``.xlsx`` files, sorted by name,
     without sub-folders; hidden files (``.name``), Excel lock files (``~$name``) and the
-    results of an earlier assessment (``*.summary.json``, ``index.json``) are skipped. A file
+    results of an earlier assessment (``*.summary.json``, ``*.balance.json``, ``index.json``)
+    are skipped. A file
     named explicitly is always kept, so that a wrong suffix is reported rather than ignored.
     """
     documents: list[Path] = []
@@ -74,7 +84,7 @@ def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
                 if child.is_file()
                 and child.suffix.lower() in SUFFIXES
                 and not child.name.startswith((".", "~$"))
-                and not child.name.endswith(SUMMARY_JSON_SUFFIX)
+                and not child.name.endswith((SUMMARY_JSON_SUFFIX, BALANCE_JSON_SUFFIX))
                 and child.name != INDEX_NAME
             )
         else:
@@ -182,20 +192,42 @@ def assess_paths(paths: Iterable[str | Path], out_dir: str | Path) -> list[Asses
 
 
 def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
-    """Read, summarise and write the results of one file; a bad file becomes a result too."""
-    json_path = output_base.with_name(output_base.name + SUMMARY_JSON_SUFFIX)
-    text_path = output_base.with_name(output_base.name + SUMMARY_TEXT_SUFFIX)
+    """Read, summarise, balance and write the results of one file; a bad file becomes a
+    result too."""
+    from cleanprod.core.balance.reconcile import ReconciliationError
+    from cleanprod.services.balance import balance_data, balance_text
+
+    def path(suffix: str) -> Path:
+        return output_base.with_name(output_base.name + suffix)
+
+    json_path, text_path = path(SUMMARY_JSON_SUFFIX), path(SUMMARY_TEXT_SUFFIX)
+    balance_json, balance_txt = path(BALANCE_JSON_SUFFIX), path(BALANCE_TEXT_SUFFIX)
     try:
         assessment = read_document(source)
     except (CleanprodError, OSError) as error:
-        for stale in (json_path, text_path):
-            with _writing(stale):
-                stale.unlink(missing_ok=True)
+        _remove(json_path, text_path, balance_json, balance_txt)
         return AssessmentResult(source, valid=False, problems=problem_lines(error))
     summary = summarise(assessment)
     _write_text(json_path, dump_json({"source": str(source), **summary}))
     _write_text(text_path, summary_text(summary, source))
-    return AssessmentResult(source, valid=True, summary=summary, outputs=[json_path, text_path])
+    result = AssessmentResult(source, valid=True, summary=summary, outputs=[json_path, text_path])
+    try:
+        balance = balance_data(assessment, meters=ASSESS_METERS)
+    except ReconciliationError as error:
+        _remove(balance_json, balance_txt)
+        result.balance_problems = [f"{source}: {error}"]
+        return result
+    _write_text(balance_json, dump_json({"source": str(source), **balance}))
+    _write_text(balance_txt, balance_text(balance, source))
+    result.outputs += [balance_json, balance_txt]
+    return result
+
+
+def _remove(*paths: Path) -> None:
+    """Remove earlier results that no longer hold."""
+    for stale in paths:
+        with _writing(stale):
+            stale.unlink(missing_ok=True)
 
 
 def problem_lines(error: Exception) -> list[str]:
@@ -229,6 +261,11 @@ def _index(results: list[AssessmentResult], out_dir: Path) -> dict[str, Any]:
                     {
                         "enterprise": result.summary["enterprise"]["name"],
                         "outputs": [str(path.relative_to(out_dir)) for path in result.outputs],
+                        **(
+                            {"balance_problems": result.balance_problems}
+                            if result.balance_problems
+                            else {}
+                        ),
                     }
                     if result.valid
                     else {"problems": result.problems}

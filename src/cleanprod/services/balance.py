@@ -12,8 +12,10 @@ from typing import Any
 
 from cleanprod.core.balance.assess import balance_as_dict, balance_assessment
 from cleanprod.core.balance.meters import suggest_meters
+from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.errors import CleanprodError
 from cleanprod.io import read_document
+from cleanprod.model import Assessment
 
 #: Measurement-test value above which a flow is called suspect (two-sided 95 %).
 SUSPECT_TEST = 1.96
@@ -48,6 +50,19 @@ def balance_file(
             f"{path}: there is no layer '{layer}' with flows; the layers are "
             + ", ".join(assessment.layer_ids)
         )
+    try:
+        return balance_data(assessment, layer, meters, meter_accuracy)
+    except ReconciliationError as error:
+        raise ReconciliationError(f"{path}: {error}") from None
+
+
+def balance_data(
+    assessment: Assessment,
+    layer: str | None = None,
+    meters: int = 0,
+    meter_accuracy: float = 2.0,
+) -> dict[str, Any]:
+    """The balance of a read document as plain data (see :func:`balance_file`)."""
     balance = balance_assessment(assessment)
     data = balance_as_dict(balance, layer=layer)
     if meters > 0:

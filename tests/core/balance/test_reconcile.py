@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 import scipy.optimize
 import scipy.stats
 from hypothesis import HealthCheck, assume, given, settings
@@ -28,7 +29,7 @@ from cleanprod.core.balance.problem import (
     BalanceProblem,
     BilinearTerms,
 )
-from cleanprod.core.balance.reconcile import reconcile
+from cleanprod.core.balance.reconcile import ReconciliationError, reconcile
 
 Value = float | None
 
@@ -658,3 +659,19 @@ def test_reconcile_property_bounded_solution_is_the_bounded_optimum(network):
         ** 2
     )
     assert ours <= _bounded_optimum(problem) * (1 + 1e-6) + 1e-9
+
+
+def test_reconcile_contradicting_exact_values_are_refused_with_the_equation():
+    # in = 10 and out = 12, both exact: no value can close the balance, and saying "consistent"
+    # would hide it.
+    problem = balance_problem([[1, -1]], [10, 12], [0, 0])
+    problem = dataclasses.replace(problem, equations=("balance:washing:water",))
+    with pytest.raises(ReconciliationError, match="the water balance of washing is left with -2"):
+        reconcile(problem)
+
+
+def test_reconcile_exact_values_that_leave_no_room_for_a_flow_are_refused():
+    # in = 10 and out1 = 12 exact, out2 = 1 ± 0.1 ≥ 0: out2 would have to be −2.
+    problem = balance_problem([[1, -1, -1]], [10, 12, 1], [0, 0, 0.1])
+    with pytest.raises(ReconciliationError, match=r"at or above zero.*e0 is left with -2"):
+        reconcile(problem)

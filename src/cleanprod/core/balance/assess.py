@@ -22,7 +22,8 @@ from cleanprod.core.balance.network import (
     build_networks,
 )
 from cleanprod.core.balance.problem import Reconciliation
-from cleanprod.core.balance.reconcile import reconcile
+from cleanprod.core.balance.reconcile import ReconciliationError, reconcile
+from cleanprod.core.balance.wording import join_words
 from cleanprod.model.assessment import Assessment
 
 #: Above this many variables a plain flow network goes to the sparse solver.
@@ -94,7 +95,11 @@ def balance_assessment(assessment: Assessment, confidence: float = 0.95) -> Asse
 
     balances = []
     for network in build_networks(assessment):
-        result = solve(network, confidence)
+        try:
+            result = solve(network, confidence)
+        except ReconciliationError as error:
+            layers = join_words(list(network.layers))
+            raise ReconciliationError(f"the {layers} balance: {error}") from None
         suspects = tuple(diagnose(assessment, network, result, confidence=confidence))
         balances.append(NetworkBalance(network, check_balances(network.problem), result, suspects))
     return AssessmentBalance(assessment, tuple(balances), confidence)

@@ -41,13 +41,15 @@ from cleanprod.core.balance.problem import (
     BalanceProblem,
     Reconciliation,
 )
+from cleanprod.errors import CleanprodError
 
 #: Relative tolerance of the rank decisions (singular values below it count as zero).
 RANK_TOLERANCE = 1e-9
 
 
-class ReconciliationError(ValueError):
-    """The equations cannot be reconciled (they contradict each other, or do not converge)."""
+class ReconciliationError(CleanprodError, ValueError):
+    """The equations cannot be reconciled (they contradict each other, or do not converge):
+    a problem of the data, reported to the user as such."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,7 @@ def reconcile(
             raise ReconciliationError(
                 "no reconciliation keeps every flow at or above zero: the measurements "
                 "contradict the balance too strongly; look at the largest measurement tests"
+                + _unmet_text(problem, np.where(active, problem.lower, solution.value))
             )
         tried.add(active.tobytes())
         start = np.where(active, problem.lower, solution.value)
@@ -275,8 +278,51 @@ def reconcile(
         else:
             solution, more = _solve(problem, fixed, start, max_iterations, tolerance)
         iterations += more
+    unmet = _unmet_text(problem, solution.value)
+    if unmet:
+        held = " and zero for a flow" if active.any() else ""
+        raise ReconciliationError(
+            f"the values taken as exact (sd 0){held} cannot all hold{unmet}; give the exact "
+            "values an uncertainty, or correct them"
+        )
     at_bound = tuple(int(index) for index in np.flatnonzero(active))
     return _result(problem, solution, confidence, at_bound, iterations)
+
+
+def _unmet_text(problem: BalanceProblem, value: np.ndarray) -> str:
+    """``: <equation> is left with <residual>`` for the equations ``value`` does not meet
+    (only possible when exact values contradict each other); empty when all are met."""
+    residual = problem.residual(value)
+    size = abs(problem.matrix) @ np.abs(value) + np.abs(problem.constant)
+    terms = problem.bilinear
+    if len(terms):
+        np.add.at(
+            size, terms.row, np.abs(terms.coefficient * value[terms.first] * value[terms.second])
+        )
+    overall = np.abs(value[np.isfinite(value)]).max(initial=1.0)
+    unmet = np.flatnonzero(np.abs(residual) > np.maximum(1e-7 * size, 1e-9 * overall))
+    if not unmet.size:
+        return ""
+    shown = ", ".join(
+        f"{describe_equation(problem.equations[row])} is left with {residual[row]:.4g}"
+        for row in unmet[:3]
+    )
+    more = f" and {unmet.size - 3} more" if unmet.size > 3 else ""
+    return f": {shown}{more} (in canonical units)"
+
+
+def describe_equation(label: str) -> str:
+    """``balance:washing:water`` → ``the water balance of washing``; ``sum:bill:energy`` →
+    ``sum measurement 'bill'``; other labels as they are."""
+    kind, _, rest = label.partition(":")
+    name, _, layer = rest.rpartition(":")
+    if kind == "balance" and name:
+        return f"the {layer} balance of {name}"
+    if kind == "sum" and name:
+        return f"sum measurement '{name}'"
+    if kind == "ratio" and name:
+        return f"ratio '{name}'"
+    return label
 
 
 def _bound_slack(problem: BalanceProblem, value: np.ndarray) -> float:
