@@ -20,7 +20,10 @@ DAIRY: dict[str, Any] = {
     "enterprise": {"name": "Dairy", "country": "KH", "sector": "food", "currency": "KHR"},
     "period": {"start": "2025-01-01", "end": "2025-01-31"},
     "layers": [{"id": "cod", "name": "COD", "unit": "kg", "carrier": "water"}],
-    "processes": [{"id": "pasteuriser", "name": "Pasteuriser"}, {"id": "vat", "name": "Vat"}],
+    "processes": [
+        {"id": "pasteuriser", "name": "Pasteuriser", "allocation": "water"},
+        {"id": "vat", "name": "Vat", "allocation": "85%"},
+    ],
     "flows": [
         {"id": "milk", "name": "Raw milk", "to": "pasteuriser", "kind": "input",
          "value": "10 t", "uncertainty": "1%"},
@@ -28,7 +31,10 @@ DAIRY: dict[str, Any] = {
         {"id": "hot-milk", "name": "Pasteurised milk", "from": "pasteuriser", "to": "vat",
          "kind": "internal"},
         {"id": "cheese", "name": "Cheese", "from": "vat", "kind": "product", "value": "1 t"},
-        {"id": "whey-mass", "name": "Whey", "from": "vat", "kind": "loss"},
+        {"id": "whey-mass", "name": "Whey", "from": "vat", "kind": "loss",
+         "causes": [{"category": "process control", "description": "curd cut too early",
+                     "share": "30%"},
+                    {"category": "product", "description": "soft cheese keeps less whey"}]},
         {"id": "wash-water", "name": "Washing water", "to": "vat", "layer": "water",
          "kind": "input", "value": "30 m3"},
         {"id": "effluent", "name": "Effluent", "from": "vat", "layer": "water", "kind": "loss",
@@ -36,7 +42,7 @@ DAIRY: dict[str, Any] = {
         {"id": "cod-released", "name": "COD from the vat", "to": "vat", "layer": "cod",
          "kind": "input"},
         {"id": "heater", "name": "Heater", "to": "pasteuriser", "layer": "energy",
-         "kind": "input"},
+         "kind": "input", "fuel": "electricity"},
         {"id": "stirrer", "name": "Stirrer", "to": "vat", "layer": "energy", "kind": "input"},
         {"id": "heat-loss", "name": "Heat losses", "from": "pasteuriser", "layer": "energy",
          "kind": "loss"},
@@ -46,6 +52,10 @@ DAIRY: dict[str, Any] = {
     "measurements": [
         {"id": "electricity-bill", "name": "January bill", "flows": ["heater", "stirrer"],
          "value": "1500 kWh", "sd": "15 kWh", "source": "EDC bill"},
+    ],
+    "emission_factors": [
+        {"fuel": "electricity", "value": "0.6592 kg/kWh", "year": 2023,
+         "source": "Viet Nam grid emission factor 2023 (used here for illustration)"},
     ],
     "ratios": [
         {"id": "culture-dose", "flows": ["culture"], "per": ["milk"], "value": "2 kg/t",
@@ -180,6 +190,42 @@ CASES = [
         "layers[0] (cod).carrier",
         "did you mean 'water'?",
         id="unknown-carrier",
+    ),
+    pytest.param(
+        setting(("processes", 0, "allocation"), "steam"),
+        "processes[0] (pasteuriser).allocation",
+        "no layer has the id 'steam'",
+        id="allocation-by-an-unknown-layer",
+    ),
+    pytest.param(
+        setting(("processes", 0, "allocation"), "120%"),
+        "processes[0] (pasteuriser).allocation",
+        "cannot exceed 100 %",
+        id="allocation-share-above-100",
+    ),
+    pytest.param(
+        setting(("flows", 4, "causes"), [{"category": "laziness", "description": "spills"}]),
+        "flows[4] (whey-mass).causes[0].category",
+        "expected one of 'input materials'",
+        id="cause-of-an-unknown-category",
+    ),
+    pytest.param(
+        setting(("emission_factors",), [{"fuel": "diesel", "value": "2.7 kWh/l", "source": "x"}]),
+        "emission_factors[0].value",
+        "CO2e mass per unit of the fuel",
+        id="emission-factor-in-a-wrong-unit",
+    ),
+    pytest.param(
+        setting(
+            ("emission_factors",),
+            [
+                {"fuel": "diesel", "value": "2.7 kg/l", "source": "x"},
+                {"fuel": "diesel", "value": "3.2 kg/kg", "source": "y"},
+            ],
+        ),
+        "emission_factors[1].fuel",
+        "has a factor already",
+        id="two-factors-for-one-fuel",
     ),
     pytest.param(
         setting(("ratios", 1, "id"), "culture-dose"),

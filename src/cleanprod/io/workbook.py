@@ -34,6 +34,7 @@ from cleanprod.io.problems import Location, Locator
 from cleanprod.model import Assessment, Measured, Price, Quantity
 from cleanprod.model.choices import (
     BUILTIN_LAYERS,
+    CAUSE_CATEGORIES,
     COST_TYPES,
     FLOW_KINDS,
     FORMAT,
@@ -148,6 +149,12 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("unit_operation", "Generic step: washing, drying, boiler, cutting...", 14),
         Column("stock", "yes if the step holds stock (a yard, a tank).", 7, ("yes", "no")),
         *_COSTS,
+        Column(
+            "allocation",
+            "How MFCA splits energy and system costs between product and loss: a layer "
+            "(default mass) or the product's share, e.g. 85%.",
+            11,
+        ),
         _SOURCE,
     ),
     "stock_changes": (
@@ -175,7 +182,18 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("price", "Purchase (or sales) price, per price_unit.", 10),
         Column("price_unit", "Currency and unit of the price, e.g. LAK/m3.", 11),
         *_COSTS,
+        Column(
+            "fuel",
+            "For emissions: what the flow burns or draws (electricity, diesel, fuel-wood...).",
+            12,
+        ),
         _SOURCE,
+    ),
+    "causes": (
+        Column("flow", "The waste stream (flow id).", 16),
+        Column("category", "Category of the cause, as taught in CPA.", 22, CAUSE_CATEGORIES),
+        Column("description", "The cause in a sentence.", 50),
+        Column("share", "How much of the stream it explains, e.g. 40% (optional).", 8),
     ),
     "concentrations": (
         Column("flow", "The flow (id) that carries the substance, e.g. a wastewater.", 16),
@@ -200,6 +218,13 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("per", "Flows (ids, separated by commas) it is per: flows = value × per.", 20),
         *_with_unit_help("Unit of the ratio: %, kg/t, kWh/kg..."),
         _SOURCE,
+    ),
+    "emission_factors": (
+        Column("fuel", "The fuel or carrier, as named in the flows' 'fuel' column.", 14),
+        Column("value", "CO2e per unit of the fuel, with the unit in 'unit'.", 10),
+        Column("unit", "e.g. kg/kWh, kg/kg, kg/l.", 9),
+        Column("source", "Who published the factor.", 40),
+        Column("year", "The year the factor is for.", 6),
     ),
     "options": (
         Column("id", "Short name without spaces, unique.", 16),
@@ -259,6 +284,8 @@ Fill in one sheet per part of the assessment:
 - measurements: one reading that covers several flows (a monthly bill, a header meter).
 - ratios: a recipe or transfer coefficient between flows (flows = value × per).
 - concentrations: a substance (a layer with a carrier, e.g. COD in water) in a flow.
+- causes: why each waste stream arises, one row per cause.
+- emission_factors: your own CO2e factors, overriding cleanprod's (with their source).
 
 Numbers go in their own cell, with the unit in the 'unit' column beside them. Leave 'value'
 empty when a flow is not known: the balance will estimate it. Say how sure a number is with ONE
@@ -357,7 +384,7 @@ def _write_table(
             value = row.get(column.key)
             cell = sheet.cell(row=row_number, column=index)
             _set(cell, value)
-            if column.key == "uncertainty" and isinstance(value, float):
+            if column.key in ("uncertainty", "share", "allocation") and isinstance(value, float):
                 cell.number_format = _PERCENT_FORMAT
 
 
@@ -405,6 +432,7 @@ def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
                 "unit_operation": process.unit_operation,
                 "stock": "yes" if process.stock else None,
                 **_cost_cells(process.costs, currency),
+                "allocation": _allocation_cell(process.allocation),
                 "source": process.source,
             }
             for process in assessment.processes
@@ -425,8 +453,29 @@ def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
                 **_measured_cells(flow),
                 **_price_cells(flow.price),
                 **_cost_cells(flow.costs, currency),
+                "fuel": flow.fuel,
             }
             for flow in assessment.flows
+        ],
+        "causes": [
+            {
+                "flow": flow.id,
+                "category": cause.category,
+                "description": cause.description,
+                "share": cause.share.value if cause.share else None,
+            }
+            for flow in assessment.flows
+            for cause in flow.causes
+        ],
+        "emission_factors": [
+            {
+                "fuel": factor.fuel,
+                "value": factor.value.magnitude,
+                "unit": factor.value.unit,
+                "source": factor.source,
+                "year": factor.year,
+            }
+            for factor in assessment.emission_factors
         ],
         "concentrations": [
             {"flow": flow.id, "layer": layer, **_measured_cells(concentration)}
@@ -487,6 +536,13 @@ def _measured_cells(measured: Measured) -> dict[str, Any]:
         "quality": measured.quality,
         "source": measured.source,
     }
+
+
+def _allocation_cell(allocation: str | None) -> float | str | None:
+    """A product share as a number shown with %, a layer as its id."""
+    if allocation is not None and allocation.endswith("%"):
+        return float(allocation[:-1])
+    return allocation
 
 
 def _price_cells(price: Price | None) -> dict[str, Any]:
@@ -749,6 +805,13 @@ class _Reader:
             for index, (row, values, row_cells) in enumerate(tables["flows"])
         ]
         self.concentrations(data["flows"], tables["concentrations"])
+        self.causes(data["flows"], tables["causes"])
+        factors = [
+            self.emission_factor(index, row, values, row_cells)
+            for index, (row, values, row_cells) in enumerate(tables["emission_factors"])
+        ]
+        if factors:
+            data["emission_factors"] = factors
         for section in ("measurements", "ratios"):
             entries = [
                 self.statement(section, index, row, values, row_cells)
@@ -865,6 +928,11 @@ class _Reader:
             for key in ("id", "name", "description", "unit_operation", "source")
             if key in values
         }
+        if "allocation" in values:
+            number = self.number(values["allocation"])
+            entry["allocation"] = (
+                self.text(values["allocation"]) if number is None else f"{format_number(number)}%"
+            )
         if "stock" in values:
             entry["stock"] = values["stock"]
         costs = self.costs(values)
@@ -910,6 +978,41 @@ class _Reader:
                 self.locator.cells[(*base, *path)] = cell
             self.locator.cells[(*base, "range")] = row_cells.get("range_min")
 
+    def causes(self, flows: list[dict], rows: list) -> None:
+        """Each row a cause of the waste stream it names, in the order of the sheet."""
+        index_of = {str(flow.get("id")): index for index, flow in enumerate(flows)}
+        for row, values, row_cells in rows:
+            flow_id = self.text(values.get("flow"))
+            if flow_id not in index_of:
+                self.problem(
+                    row_cells.get("flow"), f"no flow has the id '{flow_id}' on the flows sheet"
+                )
+                continue
+            index = index_of[flow_id]
+            causes = flows[index].setdefault("causes", [])
+            entry = {
+                key: self.text(values[key]) for key in ("category", "description") if key in values
+            }
+            if "share" in values:
+                number = self.number(values["share"])
+                entry["share"] = values["share"] if number is None else f"{format_number(number)}%"
+            base = ("flows", index, "causes", len(causes))
+            causes.append(entry)
+            self.locator.cells[base] = Cell("causes", row)
+            for key, cell in row_cells.items():
+                self.locator.cells[(*base, key)] = cell
+
+    def emission_factor(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
+        self.locate("emission_factors", index, row, row_cells)
+        entry: dict[str, Any] = {
+            key: self.text(values[key]) for key in ("fuel", "source") if key in values
+        }
+        if "value" in values:
+            entry["value"] = self.quantity(values["value"], self.text(values.get("unit")))
+        if "year" in values:
+            entry["year"] = values["year"]
+        return entry
+
     def statement(self, section: str, index: int, row: int, values: dict, row_cells: dict) -> dict:
         """A sum measurement or a ratio: ids, the flows it names, and its measured value."""
         self.locate(section, index, row, row_cells, _MEASURED_PATHS)
@@ -926,7 +1029,7 @@ class _Reader:
         self.locator.cells[("flows", index, "range")] = row_cells.get("range_min")
         entry: dict[str, Any] = {
             key: self.text(values[key])
-            for key in ("id", "name", "from", "to", "layer", "kind")
+            for key in ("id", "name", "from", "to", "layer", "kind", "fuel")
             if key in values
         }
         entry.update(self.measured(values))

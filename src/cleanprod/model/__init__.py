@@ -2,8 +2,10 @@
 
 from cleanprod.model.assessment import (
     Assessment,
+    Cause,
     Concentration,
     Costs,
+    EmissionFactor,
     Enterprise,
     Flow,
     Layer,
@@ -24,8 +26,10 @@ from cleanprod.model.quantities import Money, Percent, Price, Quantity
 __all__ = [
     "FORMAT",
     "Assessment",
+    "Cause",
     "Concentration",
     "Costs",
+    "EmissionFactor",
     "Enterprise",
     "Flow",
     "Layer",

@@ -40,6 +40,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from cleanprod.model.choices import (
     BUILTIN_LAYERS,
     FORMAT,
+    CauseCategory,
     FlowKind,
     Language,
     OptionStatus,
@@ -444,7 +445,36 @@ class Process(DocumentModel):
         default_factory=dict, exclude_if=lambda value: not value
     )
     costs: Annotated[Costs | None, BeforeValidator(_empty_to_none)] = None
+    allocation: OptionalText = Field(
+        None,
+        description="How MFCA splits this step's energy and system costs between product and "
+        "loss: a layer whose quantities are the key (default mass), or the product's share "
+        "in per cent, e.g. '85%'",
+    )
     source: OptionalText = None
+
+    @field_validator("allocation")
+    @classmethod
+    def _allocation_rule(cls, value: str | None) -> str | None:
+        if value is not None and value.endswith("%"):
+            share = Percent.parse(value)
+            if share.value > 100:
+                raise PydanticCustomError(
+                    "allocation",
+                    "the product's share cannot exceed 100 %, found '{found}'",
+                    {"found": value},
+                )
+            return str(share)
+        if value is not None:
+            _check_id(value)
+        return value
+
+    @property
+    def product_share(self) -> float | None:
+        """The product's share [0–1] when ``allocation`` gives one, else ``None``."""
+        if self.allocation is not None and self.allocation.endswith("%"):
+            return Percent.parse(self.allocation).value / 100.0
+        return None
 
     @field_serializer("stock_change", mode="wrap")
     def _short_stock_change(self, value: dict, handler: SerializerFunctionWrapHandler) -> Any:
@@ -535,6 +565,16 @@ def _comma_list(value: Any) -> Any:
 IdList = Annotated[list[Id], BeforeValidator(_comma_list)]
 
 
+class Cause(DocumentModel):
+    """Why a waste stream arises, in one of the categories taught in CPA training."""
+
+    category: CauseCategory
+    description: Text
+    share: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = Field(
+        None, description="How much of the stream this cause explains, if known"
+    )
+
+
 class Flow(Measured):
     """A flow of material, water or energy between processes or across the boundary."""
 
@@ -551,6 +591,12 @@ class Flow(Measured):
         exclude_if=lambda value: not value,
         description="Substance layers carried by this flow, as concentrations; null = unknown",
     )
+    fuel: OptionalId = Field(
+        None,
+        description="What the flow burns or draws, for its greenhouse-gas emissions: an id of "
+        "cleanprod's emission factors (electricity, diesel, fuel-wood...) or of the document's",
+    )
+    causes: list[Cause] = Field(default_factory=list, exclude_if=lambda value: not value)
 
     _normalised: Normalised | None = PrivateAttr(None)
 
@@ -687,6 +733,44 @@ class Ratio(_Statement):
         return self._per_layer
 
 
+class EmissionFactor(DocumentModel):
+    """A greenhouse-gas emission factor the document gives itself, overriding cleanprod's.
+
+    ``value`` is CO₂-equivalent mass per unit of the flows of that fuel: ``0.6592 kg/kWh``,
+    ``3.19 kg/kg``, ``2.7 kg/l``.
+    """
+
+    fuel: Id
+    value: Quantity
+    source: Text
+    year: int | None = Field(None, ge=1900, le=2100)
+
+    @field_validator("value")
+    @classmethod
+    def _mass_per_unit(cls, value: Quantity) -> Quantity:
+        from cleanprod.units import ureg
+
+        unit = parse_unit(value.unit)
+        mass = ureg.parse_units("kg").dimensionality
+        if value.magnitude < 0:
+            raise PydanticCustomError(
+                "emission_factor",
+                "an emission factor cannot be negative, found '{found}'",
+                {"found": str(value)},
+            )
+        if not any(
+            unit.dimensionality == mass / ureg.parse_units(per).dimensionality
+            for per in ("kWh", "kg", "m**3", "piece")
+        ):
+            raise PydanticCustomError(
+                "emission_factor",
+                "an emission factor is CO2e mass per unit of the fuel, like '0.66 kg/kWh', "
+                "'3.19 kg/kg' or '2.7 kg/l'; found '{found}'",
+                {"found": str(value)},
+            )
+        return value
+
+
 class Option(DocumentModel):
     """A Cleaner Production option for this enterprise."""
 
@@ -722,6 +806,9 @@ class Assessment(DocumentModel):
         default_factory=list, exclude_if=lambda value: not value
     )
     ratios: list[Ratio] = Field(default_factory=list, exclude_if=lambda value: not value)
+    emission_factors: list[EmissionFactor] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
     options: list[Option] = Field(default_factory=list)
 
     @field_validator("format")

@@ -362,6 +362,25 @@ def _concentration_links(assessment: Assessment, ignored: set[str]) -> Iterator[
                         f"{_per(units[substance], units[flow.layer])} like "
                         f"'{units[substance]}/{units[flow.layer]}' or 'mg/l'; found '{quantity}'",
                     )
+    for index, process in enumerate(assessment.processes or []):
+        key = getattr(process, "allocation", None)
+        if key is not None and not key.endswith("%") and key not in set(units) | ignored:
+            yield (
+                ("processes", index, "allocation"),
+                _unknown("layer", key, sorted(units))
+                + "; the allocation is a layer (its quantities are the key) or the product's "
+                "share, like '85%'",
+            )
+    seen: dict[str, int] = {}
+    for index, factor in enumerate(getattr(assessment, "emission_factors", None) or []):
+        fuel = getattr(factor, "fuel", None)
+        if fuel in seen:
+            yield (
+                ("emission_factors", index, "fuel"),
+                f"the fuel '{fuel}' has a factor already (emission_factors[{seen[fuel]}])",
+            )
+        elif fuel is not None:
+            seen[fuel] = index
     for index, layer in enumerate(assessment.layers or []):
         carrier = getattr(layer, "carrier", None)
         if carrier is not None and carrier not in units and carrier not in ignored:

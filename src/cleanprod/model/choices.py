@@ -33,6 +33,19 @@ Practice = Literal[
 ]
 PRACTICES: tuple[str, ...] = get_args(Practice)
 
+#: Categories of the causes of a waste stream, as taught in CPA training (UNEP/UNIDO,
+#: *Cleaner Production Assessment in Industries*, step 2 "find the causes"; domain-notes §1).
+CauseCategory = Literal[
+    "input materials",
+    "technology",
+    "process control",
+    "equipment",
+    "housekeeping and operators",
+    "product",
+    "waste",
+]
+CAUSE_CATEGORIES: tuple[str, ...] = get_args(CauseCategory)
+
 OptionStatus = Literal["identified", "implement-now", "further-study", "rejected", "implemented"]
 OPTION_STATUSES: tuple[str, ...] = get_args(OptionStatus)
 
