@@ -218,6 +218,26 @@ def balance(
         click.echo(balance_text(data, source=file), nl=False)
 
 
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def costs(file: Path, as_json: bool) -> None:
+    """The true cost of every waste stream of FILE: material flow cost accounting (ISO 14051).
+
+    On the reconciled balance, each process step is a quantity centre; its material, energy,
+    system and waste-management costs go to its products and its losses. Prints the costs of
+    each centre and the losses ranked by their full cost: the purchase value of the material
+    lost, the energy and system cost it absorbed, and its treatment and disposal.
+    """
+    from cleanprod.services.costs import costs_file, costs_text
+
+    data = costs_file(file)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(costs_text(data, source=file), nl=False)
+
+
 def main() -> None:
     """Run the ``cleanprod`` command (the console entry point)."""
     cleanprod(prog_name="cleanprod")

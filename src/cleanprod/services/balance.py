@@ -123,7 +123,7 @@ def _layer_lines(layer: str, figures: dict[str, Any]) -> list[str]:
     ):
         for name, entry in figures.get(key, {}).items():
             rows.append(_flow_row(f"{name} ({title})", entry))
-    lines += ["", *_table(rows)]
+    lines += ["", *text_table(rows)]
     processes = figures["processes"]
     if processes:
         lines += ["", "  balances before adjustment (inputs − outputs − stock change)"]
@@ -140,7 +140,7 @@ def _layer_lines(layer: str, figures: dict[str, Any]) -> list[str]:
                     "" if entry["closes"] in (None, True) else "does not close",
                 )
             )
-        lines += _table(prows)
+        lines += text_table(prows)
     if figures["suspects"]:
         lines += ["", "  suspects, most likely first"]
         for rank, suspect in enumerate(figures["suspects"], start=1):
@@ -173,7 +173,7 @@ def _flow_row(name: str, entry: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
+def text_table(rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return [
         "  "
