@@ -238,6 +238,39 @@ def costs(file: Path, as_json: bool) -> None:
         click.echo(costs_text(data, source=file), nl=False)
 
 
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--weights",
+    metavar="CRITERION=W,...",
+    help="Weights of the criteria cost, environment, confidence and ease, e.g. "
+    "'cost=0.6,ease=0.1'; the others keep their defaults (0.4, 0.25, 0.15, 0.2).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many streams and steps the table shows.",
+)
+def focus(file: Path, as_json: bool, weights: str | None, top: int) -> None:
+    """Rank the waste streams and process steps of FILE for the CPA focus.
+
+    Each waste stream is scored from 0 to 1 on its full cost (MFCA), its environmental weight
+    (the share of its layer it carries away), how well the balance knows it, and how easy its
+    recorded causes are to act on; the score is their weighted mean. Steps are scored from
+    their streams.
+    """
+    from cleanprod.services.focus import focus_file, focus_text, parse_weights
+
+    data = focus_file(file, parse_weights(weights))
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(focus_text(data, source=file, top=top), nl=False)
+
+
 def main() -> None:
     """Run the ``cleanprod`` command (the console entry point)."""
     cleanprod(prog_name="cleanprod")

@@ -158,6 +158,7 @@ class MfcaResult:
     flow_costs: dict[str, CostSplit]
     notes: tuple[str, ...] = ()
     revenue: float = 0.0
+    combustion_products: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,6 +224,7 @@ class _Costs:
     unallocated: dict[str, np.ndarray]  # process -> (4,)
     inputs: dict[str, np.ndarray]  # process -> (4,) costs that enter the system there
     keys: dict[str, str]  # process -> the key of its energy and system costs, in words
+    combustion: tuple[str, ...] = ()  # emissions of the steps that burn fuel
 
 
 @dataclass
@@ -322,6 +324,7 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
     unallocated = {process: np.zeros(4) for process in model.processes}
     unallocated_sources: dict[str, list[tuple[int, int]]] = {}
     keys: dict[str, str] = {}
+    combustion: list[str] = []
     for entry in assessment.processes:
         process = entry.id
         centre_outputs = outputs[process]
@@ -346,6 +349,12 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
                 burns and out.layer == "mass" and out.row < n and flows[out.row].kind == "emission"
             )
         ]
+        if burns:
+            combustion += [
+                flows[out.row].id
+                for out in centre_outputs
+                if out.layer == "mass" and out.row < n and flows[out.row].kind == "emission"
+            ]
         if burns and priced[process].get("mass"):
             fuel_cost = priced[process].pop("mass")
             inputs[process][0] -= fuel_cost
@@ -434,6 +443,7 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
         unallocated=unallocated,
         inputs=inputs,
         keys=keys,
+        combustion=tuple(combustion),
     )
 
 
@@ -703,6 +713,7 @@ def material_flow_costs(
             ]
         ),
         revenue=float(revenue),
+        combustion_products=costs.combustion,
     )
 
 
