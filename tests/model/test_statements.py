@@ -268,3 +268,21 @@ def test_validate_locates_a_bad_statement_in_the_workbook(run_cli, tmp_path):
     assert "no flow has the id 'stirer'" in result.stderr
     assert "sheet 'concentrations', row 2, column 'value'" in result.stderr
     assert "a concentration cannot be negative" in result.stderr
+
+
+def test_validate_reports_an_unknown_fuel_with_other_problems(run_cli, write_document_file):
+    # The document's own factor still counts when another entry fails its own checks.
+    document = copy.deepcopy(DAIRY)
+    document["flows"][8]["fuel"] = "biodiesel"
+    document["flows"][9]["fuel"] = "electricty"
+    document["emission_factors"].append({"fuel": "biodiesel", "value": "-1 kg/l", "source": "x"})
+    document["flows"][0]["sd"] = "-1 kg"
+    path = write_document_file(document, "dairy.yaml")
+
+    result = run_cli("validate", path)
+
+    assert result.exit_code == 2
+    assert "flows[9] (stirrer).fuel: no fuel has the id 'electricty'" in result.stderr
+    assert "no fuel has the id 'biodiesel'" not in result.stderr
+    assert "emission_factors[1].value: an emission factor cannot be negative" in result.stderr
+    assert "flows[0] (milk).sd" in result.stderr

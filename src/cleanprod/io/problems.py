@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from cleanprod.errors import DocumentError, Problem
 from cleanprod.model.assessment import (
     Assessment,
+    EmissionFactor,
     Enterprise,
     Flow,
     Layer,
@@ -38,6 +39,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "flows": Flow,
     "measurements": SumMeasurement,
     "ratios": Ratio,
+    "emission_factors": EmissionFactor,
     "options": Option,
 }
 
@@ -163,7 +165,9 @@ def _links_of_valid_entries(data: Any, errors: list[dict]) -> list[tuple[Locatio
     return find_link_problems(partial, ignore_ids)
 
 
-_REFERENCE_FIELDS = {"id", "from_process", "to_process", "kind", "layer", "flow", "carrier"}
+_REFERENCE_FIELDS = {
+    "id", "from_process", "to_process", "kind", "layer", "flow", "carrier", "fuel",
+}  # fmt: skip
 _REFERENCE_LISTS = {"flows", "per"}
 
 

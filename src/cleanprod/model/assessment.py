@@ -113,6 +113,21 @@ def quality_classes() -> dict[str, dict[str, Any]]:
     return yaml.safe_load(text)
 
 
+@cache
+def known_fuels() -> frozenset[str]:
+    """Ids a flow's ``fuel`` may name without a factor of the document's own.
+
+    ``electricity`` and every fuel (and alias) of ``cleanprod/data/emission_factors.yaml``; the
+    factors themselves are read by :mod:`cleanprod.core.emissions`.
+    """
+    text = resources.files("cleanprod.data").joinpath("emission_factors.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    ids = {"electricity"} if "electricity" in data else set()
+    for fuel, entry in data.get("fuels", {}).items():
+        ids |= {fuel, *entry.get("aliases", [])}
+    return frozenset(ids)
+
+
 # --------------------------------------------------------------------------------------------
 # The parts of the document
 

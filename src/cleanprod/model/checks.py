@@ -51,6 +51,7 @@ def find_link_problems(
     problems += _product_and_option_links(assessment, ignored)
     problems += _statement_links(assessment, ignored)
     problems += _concentration_links(assessment, ignored)
+    problems += _fuel_links(assessment, ignored)
     return problems
 
 
@@ -387,6 +388,39 @@ def _concentration_links(assessment: Assessment, ignored: set[str]) -> Iterator[
             yield (("layers", index, "carrier"), _unknown("layer", carrier, sorted(units)))
         elif carrier is not None and carrier == layer.id:
             yield (("layers", index, "carrier"), "a layer cannot carry itself")
+
+
+def _fuel_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
+    """A flow's fuel is one cleanprod has factors for, or one of the document's own factors."""
+    from difflib import get_close_matches
+
+    from cleanprod.model.assessment import known_fuels
+
+    own = {
+        factor.fuel
+        for factor in getattr(assessment, "emission_factors", None) or []
+        if getattr(factor, "fuel", None)
+    }
+    known = sorted(known_fuels() | own)
+    for index, flow in enumerate(assessment.flows or []):
+        fuel = getattr(flow, "fuel", None)
+        if fuel is None or fuel in known or fuel in ignored:
+            continue
+        # "coal" means one of the coals, not "charcoal": whole words of an id come first.
+        kinds = [name for name in known if fuel in name.split("-")]
+        close = get_close_matches(fuel, known, n=1)
+        if len(kinds) > 1:
+            message = f"no fuel has the id '{fuel}' — did you mean one of {', '.join(kinds)}?"
+        elif kinds or close:
+            message = f"no fuel has the id '{fuel}' — did you mean '{(kinds or close)[0]}'?"
+        else:
+            listed = ", ".join(known)
+            message = f"no fuel has the id '{fuel}'; the fuels with a factor are: {listed}."
+        yield (
+            ("flows", index, "fuel"),
+            f"{message} For another fuel, give its factor under emission_factors, like "
+            f"'{{fuel: {fuel}, value: 2.7 kg/l, year: 2024, source: supplier data sheet}}'",
+        )
 
 
 def _ids(entries: list | None) -> set[str]:
