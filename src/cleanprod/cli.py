@@ -271,6 +271,93 @@ def focus(file: Path, as_json: bool, weights: str | None, top: int) -> None:
         click.echo(focus_text(data, source=file, top=top), nl=False)
 
 
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def indicators(file: Path, as_json: bool) -> None:
+    """Resource efficiency and pollution intensity of FILE, per product and for the site.
+
+    Water, energy and each main material per unit of product (and the resource productivity,
+    its inverse), waste, wastewater and CO2e per unit, each with its standard deviation from
+    the balance, compared with sector benchmark ranges where one is known.
+    """
+    from cleanprod.services.indicators import indicators_file, indicators_text
+
+    data = indicators_file(file)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(indicators_text(data, source=file), nl=False)
+
+
+class _OptionsGroup(click.Group):
+    """``cleanprod options FILE`` appraises; ``cleanprod options suggest FILE`` suggests."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["appraise", *args]
+        return super().parse_args(ctx, args)
+
+
+@cleanprod.group(cls=_OptionsGroup)
+def options() -> None:
+    """The CP options of a document: their feasibility, or suggestions from the catalogue.
+
+    \b
+    cleanprod options FILE [--json]           NPV, IRR, paybacks, CO2e and risk of each option
+    cleanprod options suggest FILE [--json]   options from the catalogue for this plant
+    """
+
+
+@options.command("appraise")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--draws",
+    type=click.IntRange(min=100),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo draws of the risk analysis.",
+)
+def appraise_options(file: Path, as_json: bool, draws: int) -> None:
+    """The feasibility of every option of FILE (the default of `cleanprod options FILE`).
+
+    Each option's yearly savings follow from its effects on the balance (through prices,
+    waste costs and emission factors) or are given directly; with its investment, operating
+    cost, lifetime and the document's discount rate they give NPV, IRR, simple and discounted
+    payback, a benefit-cost ratio, a ±20 % sensitivity table and P(NPV > 0).
+    """
+    from cleanprod.services.feasibility import options_file, options_text
+
+    data = options_file(file, draws=draws)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(options_text(data, source=file), nl=False)
+
+
+@options.command("suggest")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="How many options to suggest.",
+)
+def suggest_options(file: Path, as_json: bool, limit: int) -> None:
+    """Options from cleanprod's catalogue that fit FILE's sector, steps, losses and causes,
+    ranked by the loss cost each addresses, each with the reason it was suggested."""
+    from cleanprod.services.options import suggest_file, suggest_text
+
+    data = suggest_file(file, limit)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(suggest_text(data, source=file), nl=False)
+
+
 def main() -> None:
     """Run the ``cleanprod`` command (the console entry point)."""
     cleanprod(prog_name="cleanprod")

@@ -178,7 +178,7 @@ class _Model:
     notes: list[str] = field(default_factory=list)
 
 
-def _unit_cost(assessment: Assessment, flow: Flow) -> float:
+def unit_cost(assessment: Assessment, flow: Flow) -> float:
     """Money per canonical unit of the flow's layer [enterprise currency / unit]."""
     price = flow.price
     canonical = assessment.layer_unit(flow.layer)
@@ -301,7 +301,7 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
     for position, flow in enumerate(flows):
         amount = quantity[position]
         if flow.kind == "input" and flow.price is not None and math.isfinite(amount):
-            cost = amount * _unit_cost(assessment, flow)
+            cost = amount * unit_cost(assessment, flow)
             if flow.layer == "energy" or (flow.fuel is not None and flow.fuel != "electricity"):
                 inputs[flow.to_process][1] += cost  # bought to be burned: energy cost
             else:
@@ -309,7 +309,7 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
                 layers = priced[flow.to_process]
                 layers[flow.layer] = layers.get(flow.layer, 0.0) + cost
         if flow.kind in LOSS_KINDS and flow.price is not None and math.isfinite(amount):
-            constant[position, 3] += amount * _unit_cost(assessment, flow)
+            constant[position, 3] += amount * unit_cost(assessment, flow)
         if flow.from_process is not None:
             is_loss = flow.kind in LOSS_KINDS
             outputs[flow.from_process].append(_Output(position, flow.layer, amount, is_loss))
@@ -686,7 +686,7 @@ def material_flow_costs(
         np.zeros(4),
     )
     revenue = sum(
-        quantity[position] * _unit_cost(assessment, flows[position])
+        quantity[position] * unit_cost(assessment, flows[position])
         for position in final
         if flows[position].kind not in LOSS_KINDS
         and flows[position].price is not None
@@ -723,7 +723,7 @@ def _input_total(model: _Model, costs: _Costs, quantity: np.ndarray) -> np.ndarr
     total = sum(costs.inputs.values(), np.zeros(4)) + model.direct.sum(axis=0)
     for position, flow in enumerate(model.flows):
         if flow.kind in LOSS_KINDS and flow.price is not None and math.isfinite(quantity[position]):
-            total[3] += quantity[position] * _unit_cost(model.assessment, flow)
+            total[3] += quantity[position] * unit_cost(model.assessment, flow)
     return total
 
 

@@ -47,7 +47,14 @@ from cleanprod.model.choices import (
     Practice,
     Quality,
 )
-from cleanprod.model.quantities import Money, Percent, Price, Quantity, check_currency
+from cleanprod.model.quantities import (
+    Money,
+    Percent,
+    Price,
+    Quantity,
+    check_currency,
+    format_number,
+)
 from cleanprod.units import LAYER_UNITS, UnitError, conversion_factor, parse_unit
 
 _ID_PATTERN = re.compile(r"^\w[\w.\-]*$")
@@ -786,8 +793,80 @@ class EmissionFactor(DocumentModel):
         return value
 
 
+_SIGNED_PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
+
+
+class Effect(DocumentModel):
+    """What an option does to one flow of the balance: ``change: -20%`` of it, or ``change:
+    -300 m3`` a year (in any unit of the flow's layer)."""
+
+    flow: Id
+    change: str
+    source: OptionalText = None
+
+    @field_validator("change", mode="before")
+    @classmethod
+    def _change_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise PydanticCustomError(
+                "effect",
+                "write the change with a % sign or a unit, like '-20%' or '-300 m3'; found the "
+                "number {found}",
+                {"found": value},
+            )
+        return value
+
+    @field_validator("change")
+    @classmethod
+    def _change_rule(cls, value: str) -> str:
+        if _SIGNED_PERCENT.match(value):
+            if float(_SIGNED_PERCENT.match(value)[1]) < -100:
+                raise PydanticCustomError(
+                    "effect",
+                    "a flow cannot shrink by more than 100 %, found '{found}'",
+                    {"found": value},
+                )
+            return value.replace(" ", "")
+        Quantity.parse(value)
+        return value
+
+    @property
+    def relative(self) -> float | None:
+        """The change as a fraction of the flow (``-0.2``), or ``None`` for an absolute one."""
+        match = _SIGNED_PERCENT.match(self.change)
+        return float(match[1]) / 100.0 if match else None
+
+    @property
+    def absolute(self) -> Quantity | None:
+        """The change as a quantity a year, or ``None`` for a relative one."""
+        return None if self.relative is not None else Quantity.parse(self.change)
+
+
+class TechnicalNotes(DocumentModel):
+    """What a consultant notes on an option's technical feasibility."""
+
+    space: OptionalText = None
+    skills: OptionalText = None
+    supplier: OptionalText = None
+    production: OptionalText = Field(None, description="Effect on production and its capacity")
+    quality: OptionalText = Field(None, description="Effect on the product's quality")
+
+
+def _years(value: Any) -> Any:
+    """``lifetime: 5`` means five years."""
+    value = _empty_to_none(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{format_number(float(value))} year"
+    return value
+
+
 class Option(DocumentModel):
-    """A Cleaner Production option for this enterprise."""
+    """A Cleaner Production option for this enterprise, with its economics.
+
+    Money is for the option's whole life (``investment``, ``salvage_value``) or a year
+    (``operating_cost_change``: more cost > 0, less < 0; ``annual_savings`` when given
+    directly rather than through ``effects`` on the balance's flows).
+    """
 
     id: Id
     title: Text
@@ -796,6 +875,78 @@ class Option(DocumentModel):
     processes: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
     flows: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
     description: OptionalText = None
+    dates: dict[OptionStatus, dt.date] = Field(
+        default_factory=dict,
+        exclude_if=lambda value: not value,
+        description="When the option reached each status, e.g. {implemented: 2025-06-30}",
+    )
+    technical: Annotated[TechnicalNotes | None, BeforeValidator(_empty_to_none)] = None
+    investment: OptionalMoney = None
+    investment_uncertainty: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = None
+    operating_cost_change: OptionalMoney = None
+    annual_savings: OptionalMoney = None
+    savings_uncertainty: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = None
+    lifetime: Annotated[Quantity | None, BeforeValidator(_years)] = None
+    salvage_value: OptionalMoney = None
+    effects: list[Effect] = Field(default_factory=list, exclude_if=lambda value: not value)
+    depends_on: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
+    excludes: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
+    actual_investment: OptionalMoney = None
+    source: OptionalText = None
+
+    @field_validator("investment", "salvage_value", "actual_investment")
+    @classmethod
+    def _not_negative(cls, value: Money | None) -> Money | None:
+        if value is not None and value.amount < 0:
+            raise PydanticCustomError(
+                "money", "cannot be negative, found '{found}'", {"found": str(value)}
+            )
+        return value
+
+    @field_validator("lifetime")
+    @classmethod
+    def _lifetime_in_years(cls, value: Quantity | None) -> Quantity | None:
+        if value is None:
+            return None
+        try:
+            years = value.magnitude * conversion_factor(value.unit, "year")
+        except UnitError:
+            raise PydanticCustomError(
+                "lifetime",
+                "a lifetime is a time, like '5 years'; found '{found}'",
+                {"found": str(value)},
+            ) from None
+        if years <= 0 or years > 100:
+            raise PydanticCustomError(
+                "lifetime",
+                "a lifetime lies between 0 and 100 years, found '{found}'",
+                {"found": str(value)},
+            )
+        return value
+
+    @property
+    def lifetime_years(self) -> float | None:
+        """The lifetime [year]."""
+        if self.lifetime is None:
+            return None
+        return self.lifetime.magnitude * conversion_factor(self.lifetime.unit, "year")
+
+
+class Finance(DocumentModel):
+    """How the options' money is judged: the discount rate and price escalation."""
+
+    discount_rate: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = Field(
+        None, description="Real or nominal yearly discount rate, e.g. 10%"
+    )
+    escalation: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = Field(
+        None, description="Yearly rise of the savings' prices (energy, water), e.g. 3%"
+    )
+    inflation: Annotated[Percent | None, BeforeValidator(_empty_to_none)] = Field(
+        None, description="General inflation, for the record of what the rates include"
+    )
+    currency: CurrencyCode | None = Field(
+        None, description="Currency of the results; the enterprise's when not given"
+    )
 
 
 class Assessment(DocumentModel):
@@ -824,6 +975,7 @@ class Assessment(DocumentModel):
     emission_factors: list[EmissionFactor] = Field(
         default_factory=list, exclude_if=lambda value: not value
     )
+    finance: Annotated[Finance | None, BeforeValidator(_empty_to_none)] = None
     options: list[Option] = Field(default_factory=list)
 
     @field_validator("format")

@@ -225,6 +225,23 @@ def _money(assessment: Assessment) -> Iterator[LinkProblem]:
         yield from check_costs(("flows", index), flow.costs)
     for index, product in enumerate(assessment.products or []):
         yield from check(("products", index, "price"), product.price)
+    for index, option in enumerate(assessment.options or []):
+        for key in (
+            "investment",
+            "operating_cost_change",
+            "annual_savings",
+            "salvage_value",
+            "actual_investment",
+        ):
+            yield from check(("options", index, key), getattr(option, key, None))
+    finance = getattr(assessment, "finance", None)
+    results = getattr(finance, "currency", None)
+    if results is not None and results != currency and results not in rates:
+        yield (
+            ("finance", "currency"),
+            f"results in {results} need its rate: add 'exchange_rates: {{{results}: <{currency} "
+            f"per {results}>}}'",
+        )
 
 
 def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iterator[LinkProblem]:
@@ -233,6 +250,33 @@ def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iter
     for index, product in enumerate(assessment.products or []):
         if product.flow is not None and product.flow not in flow_ids | ignored:
             yield (("products", index, "flow"), _unknown("flow", product.flow, sorted(flow_ids)))
+    option_ids = _ids(assessment.options)
+    flows = {flow.id: flow for flow in assessment.flows or [] if getattr(flow, "id", None)}
+    units = _declared_units(assessment)
+    for index, option in enumerate(assessment.options or []):
+        for key in ("depends_on", "excludes"):
+            for position, other in enumerate(getattr(option, key, None) or []):
+                if other == option.id:
+                    yield ((("options", index, key, position)), "an option cannot name itself")
+                elif other not in option_ids | ignored:
+                    yield (
+                        ("options", index, key, position),
+                        _unknown("option", other, sorted(option_ids)),
+                    )
+        for position, effect in enumerate(getattr(option, "effects", None) or []):
+            where: Location = ("options", index, "effects", position)
+            flow = flows.get(effect.flow)
+            if flow is None:
+                if effect.flow not in ignored:
+                    yield ((*where, "flow"), _unknown("flow", effect.flow, sorted(flows)))
+                continue
+            change = effect.absolute
+            if change is not None and flow.layer in units:
+                problem = _dimension_problem(
+                    change, units[flow.layer], flow.layer, f"the change of {flow.id}"
+                )
+                if problem:
+                    yield ((*where, "change"), problem)
     for index, option in enumerate(assessment.options or []):
         for position, process_id in enumerate(option.processes):
             if process_id not in process_ids | ignored:

@@ -46,7 +46,11 @@ CauseCategory = Literal[
 ]
 CAUSE_CATEGORIES: tuple[str, ...] = get_args(CauseCategory)
 
-OptionStatus = Literal["identified", "implement-now", "further-study", "rejected", "implemented"]
+#: Where an option stands: an idea, to implement now, needing further study, rejected,
+#: planned (decided, not yet done), implemented.
+OptionStatus = Literal[
+    "identified", "implement-now", "further-study", "rejected", "planned", "implemented"
+]
 OPTION_STATUSES: tuple[str, ...] = get_args(OptionStatus)
 
 #: Layers every document has without declaring them.
