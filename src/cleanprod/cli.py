@@ -306,6 +306,7 @@ def options() -> None:
     \b
     cleanprod options FILE [--json]           NPV, IRR, paybacks, CO2e and risk of each option
     cleanprod options suggest FILE [--json]   options from the catalogue for this plant
+    cleanprod options portfolio FILE --budget 50000   the best set under a budget
     """
 
 
@@ -334,6 +335,29 @@ def appraise_options(file: Path, as_json: bool, draws: int) -> None:
         click.echo(dump_json(data), nl=False)
     else:
         click.echo(options_text(data, source=file), nl=False)
+
+
+@options.command("portfolio")
+@click.argument("file", type=EXISTING_FILE)
+@click.option("--budget", type=float, help="Most total investment, in the results' currency.")
+@click.option(
+    "--objective",
+    type=click.Choice(["npv", "co2e", "water"]),
+    default="npv",
+    show_default=True,
+    help="What the portfolio maximises.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def options_portfolio(file: Path, budget: float | None, objective: str, as_json: bool) -> None:
+    """The best set of options of FILE under a budget, with their exclusions and dependencies
+    (an exact mixed-integer programme; options on one flow are counted in sequence)."""
+    from cleanprod.services.feasibility import portfolio_file, portfolio_text
+
+    data = portfolio_file(file, budget=budget, objective=objective)
+    if as_json:
+        click.echo(dump_json(data), nl=False)
+    else:
+        click.echo(portfolio_text(data, source=file), nl=False)
 
 
 @options.command("suggest")

@@ -94,3 +94,46 @@ def options_text(data: dict[str, Any], source: str | Path | None = None) -> str:
         if details:
             lines += ["", f"  {option_id}: {row['title']}"] + [f"    - {item}" for item in details]
     return "\n".join(lines) + "\n"
+
+
+def portfolio_file(
+    path: str | Path, budget: float | None = None, objective: str = "npv"
+) -> dict[str, Any]:
+    """The best portfolio of the options of the document at ``path`` as plain data."""
+    from cleanprod.core.portfolio import choose_portfolio
+
+    assessment = read_document(path)
+    try:
+        balance = balance_assessment(assessment)
+    except ReconciliationError as error:
+        raise ReconciliationError(f"{path}: {error}") from None
+    costs = material_flow_costs(assessment, balance, standard_deviations=False)
+    emissions = flow_emissions(assessment, balance)
+    rows = options_feasibility(assessment, balance, costs, emissions, draws=1000)
+    result = choose_portfolio(assessment, rows, budget=budget, objective=objective)
+    return {
+        "objective": result.objective,
+        "budget": result.budget,
+        "currency": result.currency,
+        "chosen": list(result.chosen),
+        "investment": result.investment,
+        "npv": result.npv,
+        "co2e_t_per_year": result.co2e_t_per_year,
+        "water_m3_per_year": result.water_m3_per_year,
+        "status": result.status,
+    }
+
+
+def portfolio_text(data: dict[str, Any], source: str | Path | None = None) -> str:
+    """The chosen portfolio in a few lines."""
+    budget = "no budget limit" if data["budget"] is None else f"budget {_amount(data['budget'])}"
+    lines = [
+        f"Best portfolio of {source}" if source else "Best portfolio",
+        f"  maximising {data['objective']}, {budget} {data['currency']}",
+        f"  chosen: {', '.join(data['chosen']) or 'none'}",
+        f"  investment {_amount(data['investment'])} {data['currency']}, NPV "
+        f"{_amount(data['npv'])} {data['currency']}, {data['co2e_t_per_year']:.1f} t CO2e and "
+        f"{data['water_m3_per_year']:,.0f} m3 of water saved a year",
+        "  options on one flow are counted in sequence, never twice",
+    ]
+    return "\n".join(lines) + "\n"
