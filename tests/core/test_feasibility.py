@@ -116,3 +116,26 @@ def test_options_cli_default_and_json(run_cli, write_document_file):
     keys = {"npv", "irr", "simple_payback_years", "discounted_payback_years", "annual_savings",
             "co2e_t_per_year", "p_npv_positive"}  # fmt: skip
     assert all(set(row) >= keys for row in options.values())
+
+
+def test_options_feasibility_verified_saving_valued_at_the_flow_price():
+    document = copy.deepcopy(LINE)
+    readings = [(10, 150), (20, 200), (30, 250), (40, 300)]
+    document["options"][1]["status"] = "implemented"
+    document["options"][1]["monitoring"] = {
+        "resource": "water, main meter",
+        "flow": "water",
+        "baseline": [
+            {"period": f"2024-{month:02d}", "production": f"{x} t", "consumption": f"{y} m3"}
+            for month, (x, y) in enumerate(readings, start=1)
+        ],
+        "reporting": [
+            {"period": "2025-09", "production": "25 t", "consumption": "205 m3"},
+            {"period": "2025-10", "production": "35 t", "consumption": "255 m3"},
+        ],
+    }
+    verified = appraised(document)["nozzles"]["verified"]
+    # y = 100 + 5x: predicted 225 and 275, metered 205 and 255: 40 m3 saved, at 0.5 USD/m3.
+    assert verified["saving"] == pytest.approx(40.0)
+    assert verified["significant"] is True
+    assert verified["money"] == pytest.approx(20.0)

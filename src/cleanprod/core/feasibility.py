@@ -31,6 +31,7 @@ from cleanprod.core import finance
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.costing import LOSS_KINDS, MfcaResult, unit_cost
 from cleanprod.core.emissions import EmissionsResult
+from cleanprod.core.verification import verified_saving
 from cleanprod.model.assessment import Assessment, Option
 from cleanprod.units import conversion_factor
 
@@ -72,6 +73,7 @@ class OptionFeasibility:
     levelised_cost: dict[str, float] = field(default_factory=dict)
     tornado: tuple[tuple[str, float, float], ...] = ()
     risk: dict[str, float] = field(default_factory=dict)
+    verified: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
 
@@ -224,6 +226,7 @@ def options_feasibility(
             )
         if savings == 0 and not option.effects and option.annual_savings is None:
             notes.append("no savings given: add its effects on the flows or 'annual_savings'")
+        verified = _verified(assessment, option, to_currency) if option.monitoring else {}
         rows.append(
             OptionFeasibility(
                 option=option.id,
@@ -242,11 +245,41 @@ def options_feasibility(
                 tornado=tuple(
                     (name, low * to_currency, high * to_currency) for name, low, high in tornado
                 ),
+                verified=verified,
                 notes=tuple(notes),
             )
         )
     _risk(assessment, rows, to_currency, rate, escalation, draws, payback_horizon)
     return rows
+
+
+def _verified(assessment: Assessment, option: Option, to_currency: float) -> dict[str, Any]:
+    """The verified saving of an option's monitoring, valued at its flow's price if any."""
+    result = verified_saving(option.monitoring)
+    data: dict[str, Any] = {
+        "resource": result.resource,
+        "saving": result.saving,
+        "sd": result.sd,
+        "low": result.low,
+        "high": result.high,
+        "unit": result.unit,
+        "significant": result.significant,
+        "fraction": result.fraction,
+        "r_squared": result.r_squared,
+        "cv_rmse": result.cv_rmse,
+        "model_acceptable": result.model_acceptable,
+        "baseline_periods": result.baseline_periods,
+        "reporting_periods": result.reporting_periods,
+        "money": None,
+    }
+    flow_id = option.monitoring.flow
+    if flow_id is not None:
+        flow = assessment.flow(flow_id)
+        if flow.price is not None:
+            canonical = assessment.layer_unit(flow.layer)
+            amount = result.saving * conversion_factor(result.unit, canonical)
+            data["money"] = amount * unit_cost(assessment, flow) * to_currency
+    return data
 
 
 def _converted(appraisal: finance.Appraisal, factor: float) -> finance.Appraisal:
@@ -353,6 +386,7 @@ def feasibility_as_dict(rows: list[OptionFeasibility]) -> dict[str, Any]:
             "tornado": [
                 {"input": name, "npv_low": low, "npv_high": high} for name, low, high in row.tornado
             ],
+            "verified": row.verified or None,
             "notes": list(row.notes),
         }
     return {"options": options}

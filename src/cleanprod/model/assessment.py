@@ -852,6 +852,44 @@ class TechnicalNotes(DocumentModel):
     quality: OptionalText = Field(None, description="Effect on the product's quality")
 
 
+class Reading(DocumentModel):
+    """One period's production and consumption, from the plant's records."""
+
+    period: Text = Field(description="The period the figures cover, e.g. 2025-03 or week 12")
+    production: Quantity
+    consumption: Quantity
+
+
+class Monitoring(DocumentModel):
+    """Before-and-after records of one resource, to verify an option's saving.
+
+    The baseline readings (before the option) give consumption as a straight line of
+    production; the reporting readings (after) are compared with what that line predicts for
+    their production (IPMVP option C, whole facility or sub-meter).
+    """
+
+    resource: Text = Field(description="What is metered, e.g. 'water, main meter'")
+    flow: OptionalId = Field(None, description="The flow of the balance it is, if any")
+    baseline: list[Reading] = Field(min_length=3)
+    reporting: list[Reading] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_unit_each(self) -> Any:
+        for key in ("production", "consumption"):
+            units = [getattr(reading, key).unit for reading in (*self.baseline, *self.reporting)]
+            first = units[0]
+            for unit in units[1:]:
+                try:
+                    conversion_factor(unit, first)
+                except UnitError:
+                    raise PydanticCustomError(
+                        "monitoring",
+                        "every reading's {key} must have one dimension; found {unit} and {first}",
+                        {"key": key, "unit": unit, "first": first},
+                    ) from None
+        return self
+
+
 def _years(value: Any) -> Any:
     """``lifetime: 5`` means five years."""
     value = _empty_to_none(value)
@@ -892,6 +930,7 @@ class Option(DocumentModel):
     depends_on: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
     excludes: IdList = Field(default_factory=list, exclude_if=lambda value: not value)
     actual_investment: OptionalMoney = None
+    monitoring: Annotated[Monitoring | None, BeforeValidator(_empty_to_none)] = None
     source: OptionalText = None
 
     @field_validator("investment", "salvage_value", "actual_investment")

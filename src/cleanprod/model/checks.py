@@ -263,6 +263,12 @@ def _product_and_option_links(assessment: Assessment, ignored: set[str]) -> Iter
                         ("options", index, key, position),
                         _unknown("option", other, sorted(option_ids)),
                     )
+        metered = getattr(getattr(option, "monitoring", None), "flow", None)
+        if metered is not None and metered not in flows and metered not in ignored:
+            yield (
+                ("options", index, "monitoring", "flow"),
+                _unknown("flow", metered, sorted(flows)),
+            )
         for position, effect in enumerate(getattr(option, "effects", None) or []):
             where: Location = ("options", index, "effects", position)
             flow = flows.get(effect.flow)

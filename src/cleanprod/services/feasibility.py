@@ -90,6 +90,20 @@ def options_text(data: dict[str, Any], source: str | Path | None = None) -> str:
                 f"NPV most sensitive to {widest['input'].replace('_', ' ')} (±20 %: "
                 f"{_amount(widest['npv_low'])} to {_amount(widest['npv_high'])})"
             )
+        verified = row.get("verified")
+        if verified:
+            verdict = "significant" if verified["significant"] else "not significant"
+            money = (
+                ""
+                if verified["money"] is None
+                else f", worth {_amount(verified['money'])} {currency}"
+            )
+            details.append(
+                f"verified saving of {verified['resource']}: {verified['saving']:,.4g} "
+                f"{verified['unit']} over {verified['reporting_periods']} periods, 95 % interval "
+                f"{verified['low']:,.4g} to {verified['high']:,.4g} ({verdict}{money}; baseline "
+                f"R² {verified['r_squared']:.2f}, CV(RMSE) {100 * verified['cv_rmse']:.0f} %)"
+            )
         details += row["notes"]
         if details:
             lines += ["", f"  {option_id}: {row['title']}"] + [f"    - {item}" for item in details]
