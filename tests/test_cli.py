@@ -304,6 +304,9 @@ def test_template_refuses_another_suffix(run_cli, tmp_path):
 
 # ---- assess ------------------------------------------------------------------------------------
 
+#: What `assess` writes for each valid document, in the order of their names.
+RESULTS = sorted(("summary", "balance", "costs", "indicators", "focus", "options"))
+
 
 def test_assess_good_and_bad_files(run_cli, write_document_file, tmp_path):
     good = write_document_file(GOOD, "documents/rattan.yaml")
@@ -316,10 +319,7 @@ def test_assess_good_and_bad_files(run_cli, write_document_file, tmp_path):
     assert_no_traceback(result)
     assert sorted(path.name for path in out_dir.iterdir()) == [
         "index.json",
-        "rattan.balance.json",
-        "rattan.balance.txt",
-        "rattan.summary.json",
-        "rattan.summary.txt",
+        *(f"rattan.{name}.{form}" for name in RESULTS for form in ("json", "txt")),
     ]
     assert f"{good}: valid — Phnom Penh Rattan Works" in result.stdout
     assert f"{bad}: invalid, 2 problems" in result.stdout
@@ -330,12 +330,11 @@ def test_assess_good_and_bad_files(run_cli, write_document_file, tmp_path):
     files = {Path(entry["file"]).name: entry for entry in index["files"]}
     assert files["rattan.yaml"]["valid"] is True
     assert files["rattan.yaml"]["outputs"] == [
-        "rattan.summary.json",
-        "rattan.summary.txt",
-        "rattan.balance.json",
-        "rattan.balance.txt",
+        f"rattan.{name}.{form}"
+        for name in ("summary", "balance", "costs", "indicators", "focus", "options")
+        for form in ("json", "txt")
     ]
-    assert "balance_problems" not in files["rattan.yaml"]
+    assert "result_problems" not in files["rattan.yaml"]
     assert files["broken.json"]["valid"] is False
     assert len(files["broken.json"]["problems"]) == 2
     assert "flows[0] (raw-rattan).sd" in files["broken.json"]["problems"][0]
@@ -390,14 +389,12 @@ def test_assess_files_sharing_a_stem_keep_their_own_results(run_cli, write_docum
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
         "index.json",
-        "rattan.json.balance.json",
-        "rattan.json.balance.txt",
-        "rattan.json.summary.json",
-        "rattan.json.summary.txt",
-        "rattan.yaml.balance.json",
-        "rattan.yaml.balance.txt",
-        "rattan.yaml.summary.json",
-        "rattan.yaml.summary.txt",
+        *(
+            f"rattan.{suffix}.{name}.{form}"
+            for suffix in ("json", "yaml")
+            for name in RESULTS
+            for form in ("json", "txt")
+        ),
     ]
 
 
@@ -439,15 +436,20 @@ def test_assess_a_balance_that_cannot_be_reconciled_keeps_the_summary(
 
     assert result.exit_code == 0, result.output
     assert_no_traceback(result)
-    assert "the balance could not be reconciled" in result.stderr
+    assert "not computed" in result.stderr and "plant.yaml: balance: " in result.stderr
     assert "the water balance of washing is left with -2" in result.stderr
+    index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
+    # Every result needs the balance: none is written, and each says why.
+    problems = index["files"][0]["result_problems"]
+    assert [problem.split(": ")[1] for problem in problems] == [
+        "balance", "costs", "indicators", "focus", "options"
+    ]  # fmt: skip
     assert sorted(entry.name for entry in out_dir.iterdir()) == [
         "index.json",
         "plant.summary.json",
         "plant.summary.txt",
     ]
-    index = json.loads((out_dir / "index.json").read_text(encoding="utf-8"))
-    assert "sd 0" in index["files"][0]["balance_problems"][0]
+    assert "sd 0" in problems[0]
 
     single = run_cli("balance", path)
     assert single.exit_code == 2

@@ -139,20 +139,24 @@ def assess(paths: tuple[Path, ...], out_dir: Path) -> None:
 
     PATHS are documents or folders; a folder means every .yaml, .yml, .json and .xlsx file in
     it. For each document <name> this writes <name>.summary.json and <name>.summary.txt (per
-    layer: the flows, the unknowns, known inputs and outputs; the money), <name>.balance.json
-    and <name>.balance.txt (the reconciled balances, the suspect figures and the three most
-    useful meters, as `cleanprod balance` gives them), and index.json lists every file with
-    its problems. A bad file does not stop the others, but the exit status is then 2.
+    layer: the flows, the unknowns, known inputs and outputs; the money), and as JSON and text
+    what `cleanprod balance --suggest-meters 3`, `costs`, `indicators`, `focus` and `options`
+    give: <name>.balance, .costs, .indicators, .focus and .options; index.json lists every
+    file with its problems. A bad file does not stop the others, but the exit status is then
+    2.
     """
     results = services.assess_paths(paths, out_dir)
     for result in results:
         if result.valid:
-            text_outputs = ", ".join(str(path) for path in result.outputs if path.suffix == ".txt")
+            texts = [path for path in result.outputs if path.suffix == ".txt"]
+            base = str(texts[0]).removesuffix(".summary.txt")
+            kinds = ",".join(str(path)[len(base) + 1 : -len(".txt")] for path in texts)
             click.echo(
-                f"{result.source}: valid — {result.summary['enterprise']['name']} → {text_outputs}"
+                f"{result.source}: valid — {result.summary['enterprise']['name']} → "
+                f"{base}.{{{kinds}}}.txt"
             )
-            for problem in result.balance_problems:
-                click.echo(f"  - the balance could not be reconciled: {problem}", err=True)
+            for problem in result.result_problems:
+                click.echo(f"  - not computed: {problem}", err=True)
         else:
             count = len(result.problems)
             click.echo(f"{result.source}: invalid, {count} problem{'s' * (count != 1)}")

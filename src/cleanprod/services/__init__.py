@@ -26,8 +26,10 @@ from cleanprod.model import Assessment
 INDEX_NAME = "index.json"
 SUMMARY_JSON_SUFFIX = ".summary.json"
 SUMMARY_TEXT_SUFFIX = ".summary.txt"
-BALANCE_JSON_SUFFIX = ".balance.json"
-BALANCE_TEXT_SUFFIX = ".balance.txt"
+#: Results ``assess`` writes, skipped when a folder is read again.
+RESULT_SUFFIXES = tuple(
+    f".{name}.json" for name in ("summary", "balance", "costs", "indicators", "focus", "options")
+)
 #: Meters suggested in the balance written by :func:`assess_paths`.
 ASSESS_METERS = 3
 
@@ -49,9 +51,10 @@ class AssessmentResult:
         for an invalid file.
     problems
         Every problem of an invalid file, each as one line of text.
-    balance_problems
-        Why a valid file's balance could not be reconciled (its data contradict each other
-        beyond what bounds allow), each as one line; empty when it was.
+    result_problems
+        Why a valid file's balance or another result could not be computed (data that
+        contradict each other beyond what bounds allow, a fuel without a factor), one line
+        each; empty when every result was written.
     """
 
     source: Path
@@ -59,7 +62,7 @@ class AssessmentResult:
     summary: dict[str, Any] | None = None
     outputs: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    balance_problems: list[str] = field(default_factory=list)
+    result_problems: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,8 +74,8 @@ def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
 
     A folder contributes its ``.yaml``, ``.yml``, ``.json`` and ``.xlsx`` files, sorted by name,
     without sub-folders; hidden files (``.name``), Excel lock files (``~$name``) and the
-    results of an earlier assessment (``*.summary.json``, ``*.balance.json``, ``index.json``)
-    are skipped. A file
+    results of an earlier assessment (``*.summary.json``, ``*.balance.json`` and the other
+    results, ``index.json``) are skipped. A file
     named explicitly is always kept, so that a wrong suffix is reported rather than ignored.
     """
     documents: list[Path] = []
@@ -84,7 +87,7 @@ def collect_documents(paths: Iterable[str | Path]) -> list[Path]:
                 if child.is_file()
                 and child.suffix.lower() in SUFFIXES
                 and not child.name.startswith((".", "~$"))
-                and not child.name.endswith((SUMMARY_JSON_SUFFIX, BALANCE_JSON_SUFFIX))
+                and not child.name.endswith(RESULT_SUFFIXES)
                 and child.name != INDEX_NAME
             )
         else:
@@ -191,35 +194,54 @@ def assess_paths(paths: Iterable[str | Path], out_dir: str | Path) -> list[Asses
     return results
 
 
-def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
-    """Read, summarise, balance and write the results of one file; a bad file becomes a
-    result too."""
-    from cleanprod.core.balance.reconcile import ReconciliationError
+def _reports() -> list[tuple[str, Any, Any]]:
+    """What ``assess`` writes beside the summary: (name, data of a document, its text)."""
     from cleanprod.services.balance import balance_data, balance_text
+    from cleanprod.services.costs import costs_data, costs_text
+    from cleanprod.services.feasibility import options_data, options_text
+    from cleanprod.services.focus import focus_data, focus_text
+    from cleanprod.services.indicators import indicators_data, indicators_text
+
+    return [
+        ("balance", lambda document: balance_data(document, meters=ASSESS_METERS), balance_text),
+        ("costs", costs_data, costs_text),
+        ("indicators", indicators_data, indicators_text),
+        ("focus", focus_data, focus_text),
+        ("options", options_data, options_text),
+    ]
+
+
+def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
+    """Read, summarise, balance, cost and appraise one file and write the results; a bad file
+    becomes a result too."""
 
     def path(suffix: str) -> Path:
         return output_base.with_name(output_base.name + suffix)
 
     json_path, text_path = path(SUMMARY_JSON_SUFFIX), path(SUMMARY_TEXT_SUFFIX)
-    balance_json, balance_txt = path(BALANCE_JSON_SUFFIX), path(BALANCE_TEXT_SUFFIX)
+    reports = _reports()
+    report_paths = {name: (path(f".{name}.json"), path(f".{name}.txt")) for name, _, _ in reports}
     try:
         assessment = read_document(source)
     except (CleanprodError, OSError) as error:
-        _remove(json_path, text_path, balance_json, balance_txt)
+        _remove(json_path, text_path, *(p for pair in report_paths.values() for p in pair))
         return AssessmentResult(source, valid=False, problems=problem_lines(error))
     summary = summarise(assessment)
     _write_text(json_path, dump_json({"source": str(source), **summary}))
     _write_text(text_path, summary_text(summary, source))
     result = AssessmentResult(source, valid=True, summary=summary, outputs=[json_path, text_path])
-    try:
-        balance = balance_data(assessment, meters=ASSESS_METERS)
-    except ReconciliationError as error:
-        _remove(balance_json, balance_txt)
-        result.balance_problems = [f"{source}: {error}"]
-        return result
-    _write_text(balance_json, dump_json({"source": str(source), **balance}))
-    _write_text(balance_txt, balance_text(balance, source))
-    result.outputs += [balance_json, balance_txt]
+    for name, data_of, text_of in reports:
+        report_json, report_text = report_paths[name]
+        try:
+            data = data_of(assessment)
+        except CleanprodError as error:
+            # The balance cannot be reconciled, or a factor is missing: the other results stand.
+            _remove(report_json, report_text)
+            result.result_problems.append(f"{source}: {name}: {error}")
+            continue
+        _write_text(report_json, dump_json({"source": str(source), **data}))
+        _write_text(report_text, text_of(data, source))
+        result.outputs += [report_json, report_text]
     return result
 
 
@@ -262,8 +284,8 @@ def _index(results: list[AssessmentResult], out_dir: Path) -> dict[str, Any]:
                         "enterprise": result.summary["enterprise"]["name"],
                         "outputs": [str(path.relative_to(out_dir)) for path in result.outputs],
                         **(
-                            {"balance_problems": result.balance_problems}
-                            if result.balance_problems
+                            {"result_problems": result.result_problems}
+                            if result.result_problems
                             else {}
                         ),
                     }

@@ -14,6 +14,7 @@ from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.core.costing import material_flow_costs
 from cleanprod.core.focus import CRITERIA, FocusError, cpa_focus, focus_as_dict
 from cleanprod.io import read_document
+from cleanprod.model import Assessment
 from cleanprod.services.balance import text_table
 
 
@@ -42,9 +43,14 @@ def focus_file(path: str | Path, weights: dict[str, float] | None = None) -> dic
     """The CPA focus of the document at ``path`` as plain data."""
     assessment = read_document(path)
     try:
-        balance = balance_assessment(assessment)
+        return focus_data(assessment, weights)
     except ReconciliationError as error:
         raise ReconciliationError(f"{path}: {error}") from None
+
+
+def focus_data(assessment: Assessment, weights: dict[str, float] | None = None) -> dict[str, Any]:
+    """The CPA focus of a read document as plain data."""
+    balance = balance_assessment(assessment)
     costs = material_flow_costs(assessment, balance)
     return focus_as_dict(cpa_focus(assessment, balance, costs, weights))
 
