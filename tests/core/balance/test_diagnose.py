@@ -276,3 +276,38 @@ def test_suspect_as_dict_is_plain_data():
     assert data["cause"] == UNIT_SLIP
     assert isinstance(data["indistinguishable"], list)
     assert data["explanation"]
+
+
+def test_diagnose_a_large_chain_goes_through_the_sparse_solver():
+    # 2100 steps in a chain, every flow weighed (1 %): one figure entered ten times too big is
+    # found and called a decimal slip, on a network too large for the dense solver's loops.
+    from cleanprod.core.balance.solver import SPARSE_THRESHOLD
+
+    count = SPARSE_THRESHOLD + 100
+    processes = [{"id": f"p{number}", "name": f"Step {number}"} for number in range(count)]
+    flows = [
+        {"id": "f0", "name": "Feed", "to": "p0", "kind": "input", "value": "100 kg",
+         "uncertainty": "1%"}
+    ]  # fmt: skip
+    for number in range(count):
+        last = number == count - 1
+        flows.append(
+            {"id": f"f{number + 1}", "name": f"Flow {number + 1}", "from": f"p{number}",
+             **({} if last else {"to": f"p{number + 1}"}),
+             "kind": "product" if last else "internal",
+             "value": "1000 kg" if number == 700 else "100 kg", "uncertainty": "1%"}
+        )  # fmt: skip
+    plant = Assessment.model_validate(
+        {
+            "format": "cleanprod/1",
+            "enterprise": {"name": "Chain", "country": "VN", "sector": "x", "currency": "VND"},
+            "period": {"start": "2025-01-01", "end": "2025-12-31"},
+            "processes": processes,
+            "flows": flows,
+        }
+    )
+    (network,) = build_networks(plant)
+    assert network.problem.n_variables > SPARSE_THRESHOLD
+    suspects = diagnose(plant, network)
+    assert suspects[0].id == "f701"
+    assert suspects[0].cause == "unit-slip"

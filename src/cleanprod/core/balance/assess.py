@@ -22,12 +22,10 @@ from cleanprod.core.balance.network import (
     build_networks,
 )
 from cleanprod.core.balance.problem import Reconciliation
-from cleanprod.core.balance.reconcile import ReconciliationError, reconcile
+from cleanprod.core.balance.reconcile import ReconciliationError
+from cleanprod.core.balance.solver import solve_problem
 from cleanprod.core.balance.wording import join_words
 from cleanprod.model.assessment import Assessment
-
-#: Above this many variables a plain flow network goes to the sparse solver.
-SPARSE_THRESHOLD = 2000
 
 
 @dataclass(frozen=True)
@@ -71,14 +69,8 @@ class AssessmentBalance:
 
 def solve(network: BalanceNetwork, confidence: float = 0.95) -> Reconciliation:
     """Reconcile one network: the sparse solver for a large plain flow network, else the
-    dense general one."""
-    problem = network.problem
-    if problem.n_variables > SPARSE_THRESHOLD:
-        from cleanprod.core.balance import sparse
-
-        if sparse.is_flow_network(problem):
-            return sparse.reconcile_network(problem, confidence=confidence)
-    return reconcile(problem, confidence=confidence)
+    dense general one (:func:`cleanprod.core.balance.solver.solve_problem`)."""
+    return solve_problem(network.problem, confidence)
 
 
 def balance_assessment(assessment: Assessment, confidence: float = 0.95) -> AssessmentBalance:

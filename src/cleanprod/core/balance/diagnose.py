@@ -68,7 +68,8 @@ from cleanprod.core.balance.network import (
     Variable,
 )
 from cleanprod.core.balance.problem import REDUNDANT, BalanceProblem, Reconciliation
-from cleanprod.core.balance.reconcile import ReconciliationError, reconcile
+from cleanprod.core.balance.reconcile import ReconciliationError
+from cleanprod.core.balance.solver import solve_problem as reconcile
 from cleanprod.core.balance.wording import (
     chi2_text,
     join_words,
@@ -119,6 +120,12 @@ _SIBLING_UNITS = (
 
 #: Candidates removed per step are the tied best ones plus at most this many others by test.
 _CANDIDATES_PER_STEP = 12
+#: Most measurements tied on the largest test that are each tried (a large network with one
+#: redundancy equation can tie hundreds).
+_MAX_TIED = 40
+#: Most elimination steps by default: beyond a few dozen gross errors, the data need a visit,
+#: not a diagnosis.
+MAX_STEPS = 30
 
 
 @dataclass(frozen=True)
@@ -300,7 +307,7 @@ def diagnose(
     if result.consistent:
         return ()
     days = float(assessment.period.days)
-    steps = max_steps if max_steps is not None else int(problem.is_measured.sum())
+    steps = max_steps if max_steps is not None else min(int(problem.is_measured.sum()), MAX_STEPS)
     current, current_result = problem, result
     corrections: dict[int, tuple[float, float, bool]] = {}
     suspects: list[Suspect] = []
@@ -362,7 +369,7 @@ def _best_removals(
         return []
     order = eligible[np.argsort(-test[eligible], kind="stable")]
     best_test = test[order[0]]
-    tied = order[test[order] >= best_test * (1.0 - 1e-6)]
+    tied = order[test[order] >= best_test * (1.0 - 1e-6)][:_MAX_TIED]
     chosen = list(dict.fromkeys([*tied, *order[:_CANDIDATES_PER_STEP]]))
 
     candidates = []
