@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -132,6 +133,7 @@ RICH_DOCUMENT = {
             "sd": "0 kg",
         },
     ],
+    "finance": {"discount_rate": "12%", "escalation": "3.5%", "currency": "USD"},
     "options": [
         {
             "id": "heat-treat",
@@ -141,6 +143,32 @@ RICH_DOCUMENT = {
             "processes": ["yard", "boiling"],
             "flows": ["so2"],
             "description": "Trial in 2025",
+            "dates": {"identified": "2024-03-01", "further-study": "2024-05-15"},
+            "technical": {"space": "Beside the yard", "supplier": "Kiln maker in Bắc Ninh"},
+            "investment": "250000000 VND",
+            "investment_uncertainty": "20%",
+            "operating_cost_change": "-15000000 VND",
+            "annual_savings": "3000 USD",
+            "savings_uncertainty": "30%",
+            "lifetime": 10,
+            "salvage_value": "20000000 VND",
+            "effects": [
+                {"flow": "so2", "change": "-100%", "source": "no sulphur burnt"},
+                {"flow": "water", "change": "+300 m3"},
+            ],
+            "source": "Quote of 2024-05-10",
+        },
+        {
+            "id": "nozzles",
+            "title": "Spray nozzles on the rinse",
+            "practice": "equipment modification",
+            "status": "implemented",
+            "dates": {"planned": "2024-06-01", "implemented": "2024-09-30"},
+            "investment": "900 USD",
+            "lifetime": "18 month",
+            "actual_investment": "1100 USD",
+            "effects": [{"flow": "water", "change": "-12.5%"}],
+            "excludes": ["heat-treat"],
         },
     ],
 }
@@ -168,6 +196,41 @@ def test_write_workbook_writes_numbers_in_number_cells(rich, tmp_path):
     assert cane["sd"] == "12000 kg"  # another unit than the row's: written with its unit
     assert cane["price"] == 4500
     assert cane["price_unit"] == "VND/kg"
+
+
+def test_write_workbook_writes_options_money_percents_and_dates_as_numbers(rich, tmp_path):
+    workbook = openpyxl.load_workbook(write_document(rich, tmp_path / "rich.xlsx"))
+
+    def rows(name):
+        sheet = workbook[name]
+        header = [cell.value for cell in sheet[1]]
+        return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+    heat, nozzles = rows("options")
+    assert heat["investment"].value == 250000000
+    assert heat["operating_cost_change"].value == -15000000
+    assert heat["annual_savings"].value == "3000 USD"  # another currency: text
+    assert heat["investment_uncertainty"].value == 20
+    assert heat["investment_uncertainty"].number_format == '0.###"%"'
+    assert (heat["lifetime"].value, heat["lifetime_unit"].value) == (10, "year")
+    assert heat["date_identified"].value == dt.datetime(2024, 3, 1)
+    assert heat["technical_space"].value == "Beside the yard"
+    assert (nozzles["lifetime"].value, nozzles["lifetime_unit"].value) == (18, "month")
+    assert nozzles["excludes"].value == "heat-treat"
+    effects = rows("option_effects")
+    assert [(row["option"].value, row["flow"].value) for row in effects] == [
+        ("heat-treat", "so2"),
+        ("heat-treat", "water"),
+        ("nozzles", "water"),
+    ]
+    assert effects[0]["change"].value == -100
+    assert effects[0]["change"].number_format == '0.###"%"'
+    assert effects[1]["change"].value == "+300 m3"  # an absolute change: its text
+    enterprise = {row[0].value: row[1] for row in workbook["enterprise"].iter_rows(min_row=2)}
+    assert enterprise["discount_rate"].value == 12
+    assert enterprise["discount_rate"].number_format == '0.###"%"'
+    assert enterprise["escalation"].value == 3.5
+    assert enterprise["finance_currency"].value == "USD"
 
 
 def test_write_template_has_every_sheet_headers_and_drop_downs(tmp_path):
@@ -201,6 +264,12 @@ def _edit(rich: Assessment, tmp_path: Path, edit) -> Path:
     edit(workbook)
     workbook.save(path)
     return path
+
+
+def _set_plain(cell, value) -> None:
+    """Type ``value`` in a cell of the General format."""
+    cell.value = value
+    cell.number_format = "General"
 
 
 def _problems(path: Path) -> str:
@@ -264,6 +333,33 @@ def _problems(path: Path) -> str:
             "sheet 'exchange_rates', row 2, column 'rate' (B2): expected a number",
             id="text-rate",
         ),
+        pytest.param(
+            lambda wb: wb["options"].__setitem__("H2", "abc"),
+            "sheet 'options', row 2 (heat-treat), column 'investment' (H2): expected an amount "
+            "and an ISO 4217 currency code",
+            id="text-investment",
+        ),
+        pytest.param(
+            lambda wb: wb["option_effects"].__setitem__("A3", "heat-treet"),
+            "sheet 'option_effects', row 3, column 'option' (A3): no option has the id "
+            "'heat-treet' on the options sheet — did you mean 'heat-treat'?",
+            id="effect-of-unknown-option",
+        ),
+        pytest.param(
+            lambda wb: wb["option_effects"].__setitem__("B4", "nowhere"),
+            "sheet 'option_effects', row 4, column 'flow' (B4): no flow has the id 'nowhere'",
+            id="effect-on-unknown-flow",
+        ),
+        pytest.param(
+            lambda wb: _set_plain(wb["option_effects"]["C2"], -20),
+            "sheet 'option_effects', row 2, column 'change' (C2): write the change with a % sign",
+            id="effect-change-without-percent",
+        ),
+        pytest.param(
+            lambda wb: wb["enterprise"].__setitem__("B15", "ten"),
+            "sheet 'enterprise', row 15, column 'value' (B15): expected a percentage",
+            id="text-discount-rate",
+        ),
     ],
 )
 def test_read_workbook_names_sheet_row_and_column(rich, tmp_path, edit, expected):
@@ -279,6 +375,45 @@ def test_read_workbook_reports_every_problem_at_once(rich, tmp_path):
     text = _problems(_edit(rich, tmp_path, edit))
     assert "3 problems" in text
     assert "(G2)" in text and "(C3)" in text and "(B7)" in text
+
+
+def test_read_workbook_reports_bad_effect_row_and_investment_cell_together(rich, tmp_path):
+    def edit(workbook):
+        workbook["options"]["H2"] = "abc"
+        workbook["option_effects"]["A2"] = "nowhere"
+
+    text = _problems(_edit(rich, tmp_path, edit))
+    assert "2 problems" in text
+    assert "sheet 'options', row 2 (heat-treat), column 'investment' (H2)" in text
+    assert (
+        "sheet 'option_effects', row 2, column 'option' (A2): no option has the id 'nowhere'"
+        in (text)
+    )
+
+
+def test_read_workbook_reads_options_and_finance_as_typed_in_excel(rich, tmp_path):
+    def edit(workbook):
+        options, enterprise = workbook["options"], workbook["enterprise"]
+        header = [cell.value for cell in options[1]]
+        column = {key: index + 1 for index, key in enumerate(header)}
+        options.cell(row=3, column=column["lifetime"], value=7)  # no unit: years
+        options.cell(row=3, column=column["lifetime_unit"]).value = None
+        options.cell(row=3, column=column["savings_uncertainty"], value="25%")
+        options.cell(row=3, column=column["date_rejected"], value="2025-01-31")
+        enterprise["B15"] = 0.07  # what Excel stores when a user types 7%
+        enterprise["B15"].number_format = "0%"
+        enterprise["B17"] = 4  # a plain number: per cent
+        workbook["option_effects"]["C4"] = "-300 l"
+
+    again = read_document(_edit(rich, tmp_path, edit))
+    nozzles = again.options[1]
+    assert str(nozzles.lifetime) == "7 year"
+    assert nozzles.savings_uncertainty.value == 25
+    assert nozzles.dates["rejected"] == dt.date(2025, 1, 31)
+    assert nozzles.effects[0].change == "-300 l"
+    assert str(again.finance.discount_rate) == "7%"  # not 7.000000000000001%
+    assert again.finance.inflation.value == 4
+    assert again.finance.escalation.value == 3.5
 
 
 def test_read_workbook_rejects_a_file_that_is_not_a_workbook(tmp_path):

@@ -4,7 +4,8 @@ One sheet per part of the document, one header row per table sheet whose names a
 ``docs/format.md``. A quantity has its number in its own column and its unit in the ``unit``
 column beside it; a cell may also hold text with a unit of its own (``100 kg``), which is how
 a value in another unit than the row's is written back, so the round trip is exact. Money cells
-hold a number in the enterprise currency, or text with another currency (``100 USD``).
+hold a number in the enterprise currency, or text with another currency (``100 USD``). Percent
+cells hold the number of per cent, shown with a % sign (``7.5`` for ``7.5%``).
 
 The layout (:data:`SHEETS`) is used both to write and to read, so the two cannot drift apart.
 """
@@ -31,7 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cleanprod.errors import Problem
 from cleanprod.io.problems import Location, Locator
-from cleanprod.model import Assessment, Measured, Price, Quantity
+from cleanprod.model import Assessment, Measured, Money, Percent, Price, Quantity
+from cleanprod.model.assessment import Option
 from cleanprod.model.choices import (
     BUILTIN_LAYERS,
     CAUSE_CATEGORIES,
@@ -104,6 +106,35 @@ _COSTS = tuple(
     for cost_type in COST_TYPES
 )
 _SOURCE = Column("source", "Where the figure comes from: a meter, a bill, an estimate by whom.", 30)
+
+#: An option's technical notes (``technical`` in the document), each in a column
+#: ``technical_<key>``.
+_TECHNICAL_NOTES: dict[str, str] = {
+    "space": "Technical feasibility: is there room for it in the plant?",
+    "skills": "Technical feasibility: the skills it needs, and whether the staff have them.",
+    "supplier": "Technical feasibility: who supplies, installs and services it.",
+    "production": "Effect on production and its capacity (downtime, throughput).",
+    "quality": "Effect on the product's quality.",
+}
+_OPTION_MONEY = (
+    "investment",
+    "operating_cost_change",
+    "annual_savings",
+    "salvage_value",
+    "actual_investment",
+)
+_OPTION_PERCENTS = ("investment_uncertainty", "savings_uncertainty")
+#: Columns whose numbers are per cent, written with the percent format.
+_PERCENT_COLUMNS = ("uncertainty", "share", "allocation", "change", *_OPTION_PERCENTS)
+
+
+def _date_column(status: str) -> str:
+    """The options column of the date an option reached ``status``: ``date_implemented``."""
+    return f"date_{status}"
+
+
+def _money_help(what: str) -> str:
+    return f"{what}: a number in the enterprise currency, or '100 USD'."
 
 
 def _with_unit_help(help_text: str) -> tuple[Column, ...]:
@@ -230,15 +261,87 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("id", "Short name without spaces, unique.", 16),
         Column("title", "The CP option in a few words.", 40),
         Column("practice", "One of UNEP's eight CP practices.", 24, PRACTICES),
-        Column(
-            "status",
-            "identified, implement-now, further-study, rejected, implemented.",
-            14,
-            OPTION_STATUSES,
-        ),
+        Column("status", f"{', '.join(OPTION_STATUSES)}.", 14, OPTION_STATUSES),
         Column("processes", "Processes concerned (ids, separated by commas).", 18),
         Column("flows", "Flows concerned (ids, separated by commas).", 18),
         Column("description", "What to do.", 40),
+        Column(
+            "investment",
+            _money_help("What the option costs once (equipment, installation, training)"),
+        ),
+        Column(
+            "investment_uncertainty",
+            "How sure the investment is: relative standard deviation in %, e.g. 20%.",
+            12,
+        ),
+        Column(
+            "operating_cost_change",
+            _money_help(
+                "Change of the yearly operating costs (maintenance, chemicals, labour): "
+                "more > 0, less < 0"
+            ),
+        ),
+        Column(
+            "annual_savings",
+            _money_help(
+                "Yearly savings, when given directly rather than through the option's effects "
+                "on flows (sheet 'option_effects'); a loss < 0"
+            ),
+        ),
+        Column(
+            "savings_uncertainty",
+            "How sure the savings are: relative standard deviation in %, e.g. 30%.",
+            12,
+        ),
+        Column(
+            "lifetime",
+            "Economic life of the investment, in the unit of 'lifetime_unit' (years when it "
+            "is empty), or text with its own unit like '18 month'.",
+            10,
+        ),
+        Column(
+            "lifetime_unit",
+            "Unit of lifetime: year, month...; empty = year.",
+            9,
+            ("year", "month"),
+            False,
+        ),
+        Column("salvage_value", _money_help("What the equipment is worth at the end of its life")),
+        Column("depends_on", "Options (ids, separated by commas) this one needs done first.", 18),
+        Column(
+            "excludes",
+            "Options (ids, separated by commas) that cannot be done together with this one.",
+            18,
+        ),
+        *(Column(f"technical_{key}", help_text, 30) for key, help_text in _TECHNICAL_NOTES.items()),
+        *(
+            Column(
+                _date_column(status),
+                f"The date the option became '{status}' (yyyy-mm-dd). One column per status: "
+                f"{', '.join(_date_column(other) for other in OPTION_STATUSES)}.",
+                12,
+            )
+            for status in OPTION_STATUSES
+        ),
+        Column("actual_investment", _money_help("What the option did cost, once implemented")),
+        Column(
+            "source",
+            "Where the option's figures come from: a supplier's quote, an estimate by whom.",
+            30,
+        ),
+    ),
+    "option_effects": (
+        Column(
+            "option", "The option (id of the 'options' sheet); one row per flow it changes.", 16
+        ),
+        Column("flow", "The flow (id) it changes.", 16),
+        Column(
+            "change",
+            "How the option changes the flow: a share of it like -20%, or a quantity a year "
+            "with its unit like '-300 m3' (in a unit of the flow's layer).",
+            12,
+        ),
+        _SOURCE,
     ),
 }
 
@@ -261,8 +364,29 @@ ENTERPRISE_FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ("default_quality",),
         "Quality of values given without uncertainty: measured, calculated or estimated.",
     ),
+    (
+        "discount_rate",
+        ("finance", "discount_rate"),
+        "Yearly discount rate for judging the options, e.g. 10% (optional).",
+    ),
+    (
+        "escalation",
+        ("finance", "escalation"),
+        "Yearly rise of the savings' prices (energy, water), e.g. 3% (optional).",
+    ),
+    (
+        "inflation",
+        ("finance", "inflation"),
+        "General inflation, for the record of what the rates include, e.g. 4% (optional).",
+    ),
+    (
+        "finance_currency",
+        ("finance", "currency"),
+        "ISO 4217 code of the options' results; the accounts' currency when empty (optional).",
+    ),
     ("notes", ("notes",), "Where the figures come from; anything a reader should know."),
 )
+_ENTERPRISE_PERCENTS = ("discount_rate", "escalation", "inflation")
 
 REQUIRED_SHEETS = ("enterprise", "processes", "flows")
 _SHEET_ORDER = ("enterprise", *SHEETS)
@@ -274,24 +398,33 @@ _NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _INSTRUCTIONS = f"""cleanprod baseline workbook — format {FORMAT}
 
 Fill in one sheet per part of the assessment:
-- enterprise: the enterprise, the baseline period, and notes on where the figures come from.
+- enterprise: the enterprise, the baseline period, and notes on where the figures come from;
+  discount_rate, escalation, inflation and finance_currency for judging the options (optional).
 - processes: each process step, with its energy and system costs for the period if known.
 - flows: every flow of material, water and energy — inputs, products, losses, emissions and
   flows between steps — one per row. 'from' and 'to' name processes (their id); leave 'from'
   empty for an input from outside and 'to' empty for what leaves the plant.
 - products: what the plant makes in the period (the reference of the indicators).
-- stock_changes, layers, exchange_rates, options: only when needed.
+- stock_changes, layers, exchange_rates: only when needed.
 - measurements: one reading that covers several flows (a monthly bill, a header meter).
 - ratios: a recipe or transfer coefficient between flows (flows = value × per).
 - concentrations: a substance (a layer with a carrier, e.g. COD in water) in a flow.
 - causes: why each waste stream arises, one row per cause.
 - emission_factors: your own CO2e factors, overriding cleanprod's (with their source).
+- options: the CP options, one per row: what to do, its status and the date of each status
+  (date_identified ... date_implemented), the money (investment, operating_cost_change,
+  annual_savings, salvage_value, lifetime), technical notes, and the options it depends on or
+  excludes (ids, separated by commas).
+- option_effects: what an option does to a flow, one row per option and flow: a share of the
+  flow (-20%) or a quantity a year with its unit (-300 m3).
 
 Numbers go in their own cell, with the unit in the 'unit' column beside them. Leave 'value'
 empty when a flow is not known: the balance will estimate it. Say how sure a number is with ONE
 of sd, uncertainty (%), range_min + range_max, or quality (measured, calculated, estimated).
 Money: a number in the enterprise currency, or text such as '100 USD' (then give the rate on
-the exchange_rates sheet). Columns whose header starts with # are yours; they are not read.
+the exchange_rates sheet); a saving or a cost change may be negative. Percentages (uncertainty,
+share, discount_rate...): type 7.5 or 7.5%. Dates: yyyy-mm-dd.
+Columns whose header starts with # are yours; they are not read.
 Cells with formulas are read by their computed value: save the file in Excel or LibreOffice.
 
 Check the workbook with:  cleanprod validate baseline.xlsx
@@ -344,6 +477,9 @@ def _write_enterprise(sheet: Worksheet, assessment: Assessment | None) -> None:
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
         sheet.cell(row=row, column=1, value=field_name).font = Font(bold=True)
+        if field_name in _ENTERPRISE_PERCENTS and value is not None:
+            value = Percent.parse(value).value
+            sheet.cell(row=row, column=2).number_format = _PERCENT_FORMAT
         _set(sheet.cell(row=row, column=2), value)
         if isinstance(value, dt.date):
             sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
@@ -379,13 +515,18 @@ def _write_table(
             )
         elif column.key in ("from", "to", "process") and sheet.title != "processes":
             _drop_down(sheet, f"{letter}2:{letter}{last_row}", "=processes!$A$2:$A$500", False)
+        elif column.key == "option" or (column.key == "flow" and sheet.title == "option_effects"):
+            ids = "=options!$A$2:$A$500" if column.key == "option" else "=flows!$A$2:$A$500"
+            _drop_down(sheet, f"{letter}2:{letter}{last_row}", ids, False)
     for row_number, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             value = row.get(column.key)
             cell = sheet.cell(row=row_number, column=index)
             _set(cell, value)
-            if column.key in ("uncertainty", "share", "allocation") and isinstance(value, float):
+            if column.key in _PERCENT_COLUMNS and isinstance(value, float):
                 cell.number_format = _PERCENT_FORMAT
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
 
 
 def _drop_down(sheet: Worksheet, cells: str, formula: str, strict: bool) -> None:
@@ -501,17 +642,16 @@ def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
             }
             for ratio in assessment.ratios
         ],
-        "options": [
+        "options": [_option_cells(option, currency) for option in assessment.options],
+        "option_effects": [
             {
-                "id": option.id,
-                "title": option.title,
-                "practice": option.practice,
-                "status": option.status,
-                "processes": ", ".join(option.processes) or None,
-                "flows": ", ".join(option.flows) or None,
-                "description": option.description,
+                "option": option.id,
+                "flow": effect.flow,
+                "change": _change_cell(effect.change),
+                "source": effect.source,
             }
             for option in assessment.options
+            for effect in option.effects
         ],
     }
     return rows
@@ -551,13 +691,57 @@ def _price_cells(price: Price | None) -> dict[str, Any]:
     return {"price": price.amount, "price_unit": f"{price.currency}/{price.unit}"}
 
 
+def _money_cell(money: Money | None, currency: str) -> float | str | None:
+    """An amount in the enterprise currency as a number, another currency as text."""
+    if money is None:
+        return None
+    return money.amount if money.currency == currency else str(money)
+
+
+def _percent_cell(percent: Percent | None) -> float | None:
+    return percent.value if percent is not None else None
+
+
 def _cost_cells(costs: Any, currency: str) -> dict[str, Any]:
     if costs is None:
         return {}
+    return {f"{cost_type}_cost": _money_cell(money, currency) for cost_type, money in costs.items()}
+
+
+def _option_cells(option: Option, currency: str) -> dict[str, Any]:
+    lifetime = option.lifetime
     return {
-        f"{cost_type}_cost": money.amount if money.currency == currency else str(money)
-        for cost_type, money in costs.items()
+        "id": option.id,
+        "title": option.title,
+        "practice": option.practice,
+        "status": option.status,
+        "processes": ", ".join(option.processes) or None,
+        "flows": ", ".join(option.flows) or None,
+        "description": option.description,
+        **{key: _money_cell(getattr(option, key), currency) for key in _OPTION_MONEY},
+        **{key: _percent_cell(getattr(option, key)) for key in _OPTION_PERCENTS},
+        "lifetime": lifetime.magnitude if lifetime is not None else None,
+        "lifetime_unit": lifetime.unit if lifetime is not None else None,
+        "depends_on": ", ".join(option.depends_on) or None,
+        "excludes": ", ".join(option.excludes) or None,
+        **{
+            f"technical_{key}": getattr(option.technical, key, None) if option.technical else None
+            for key in _TECHNICAL_NOTES
+        },
+        **{_date_column(status): date for status, date in option.dates.items()},
+        "source": option.source,
     }
+
+
+def _change_cell(change: str) -> float | str:
+    """A relative change as a number shown with %, when it reads back as the very same text
+    (``-20%``); any other (``+20%``, ``-300 m3``) as its text."""
+    number = change[:-1] if change.endswith("%") else ""
+    if _NUMBER_TEXT.fullmatch(number):
+        value = float(number)
+        if f"{format_number(value)}%" == change and float(f"{value:.16g}") == value:
+            return value
+    return change
 
 
 # --------------------------------------------------------------------------------------------
@@ -682,7 +866,8 @@ class _Reader:
             and not isinstance(value, bool)
             and (value_cell.number_format and "%" in value_cell.number_format.replace('"%"', ""))
         ):
-            return f"{format_number(float(value) * 100)}%"
+            # Excel's own percent (7% is 0.07); to Excel's 15 digits, so not 7.000000000000001%
+            return f"{format_number(float(f'{float(value) * 100:.15g}'))}%"
         if (
             isinstance(value, float | int)
             and not isinstance(value, bool)
@@ -723,12 +908,15 @@ class _Reader:
                 self.currency = value.strip().upper()  # a bad code is reported once, at its cell
             if key in ("isic", "name", "sector", "location", "title", "notes"):
                 value = self.text(value)  # a number typed in a text field is that text
+            elif key in _ENTERPRISE_PERCENTS:
+                value = self.percent(value)
             target = data
             for part in path[:-1]:
                 target = target.setdefault(part, {})
             target[path[-1]] = value
         self.locator.cells.setdefault(("enterprise",), Cell(sheet.title, 1))
         self.locator.cells.setdefault(("period",), Cell(sheet.title, 1))
+        self.locator.cells.setdefault(("finance",), Cell(sheet.title, 1))
 
     def table(
         self, sheet: Worksheet, formulas: Worksheet, columns: tuple[Column, ...]
@@ -823,6 +1011,7 @@ class _Reader:
             self.option(index, row, values, row_cells)
             for index, (row, values, row_cells) in enumerate(tables["options"])
         ]
+        self.option_effects(data["options"], tables["option_effects"])
 
     def locate(
         self,
@@ -876,6 +1065,11 @@ class _Reader:
             return amount
         return f"{format_number(number)} {unit}" if unit else format_number(number)
 
+    def percent(self, value: Any) -> Any:
+        """A number of per cent (a percent cell), or text such as '7.5%'."""
+        number = self.number(value)
+        return value if number is None else f"{format_number(number)}%"
+
     def measured(self, values: dict[str, Any]) -> dict[str, Any]:
         unit = self.text(values.get("unit"))
         entry: dict[str, Any] = {}
@@ -883,10 +1077,7 @@ class _Reader:
             if key in values:
                 entry[key] = self.quantity(values[key], unit)
         if "uncertainty" in values:
-            number = self.number(values["uncertainty"])
-            entry["uncertainty"] = (
-                values["uncertainty"] if number is None else f"{format_number(number)}%"
-            )
+            entry["uncertainty"] = self.percent(values["uncertainty"])
         if "range_min" in values or "range_max" in values:
             entry["range"] = [
                 self.quantity(values.get("range_min", ""), unit),
@@ -994,8 +1185,7 @@ class _Reader:
                 key: self.text(values[key]) for key in ("category", "description") if key in values
             }
             if "share" in values:
-                number = self.number(values["share"])
-                entry["share"] = values["share"] if number is None else f"{format_number(number)}%"
+                entry["share"] = self.percent(values["share"])
             base = ("flows", index, "causes", len(causes))
             causes.append(entry)
             self.locator.cells[base] = Cell("causes", row)
@@ -1042,8 +1232,78 @@ class _Reader:
         return entry
 
     def option(self, index: int, row: int, values: dict, row_cells: dict) -> dict:
-        self.locate("options", index, row, row_cells)
-        return {key: self.text(value) for key, value in values.items()}
+        renames: dict[str, Location] = {
+            **{f"technical_{key}": ("technical", key) for key in _TECHNICAL_NOTES},
+            **{_date_column(status): ("dates", status) for status in OPTION_STATUSES},
+        }
+        self.locate("options", index, row, row_cells, renames)
+        entry: dict[str, Any] = {
+            key: self.text(values[key])
+            for key in (
+                "id",
+                "title",
+                "practice",
+                "status",
+                "processes",
+                "flows",
+                "description",
+                "depends_on",
+                "excludes",
+                "source",
+            )
+            if key in values
+        }
+        entry.update({key: self.money(values[key]) for key in _OPTION_MONEY if key in values})
+        entry.update({key: self.percent(values[key]) for key in _OPTION_PERCENTS if key in values})
+        if "lifetime" in values:
+            number = self.number(values["lifetime"])
+            unit = self.text(values.get("lifetime_unit")) or "year"  # a bare number is years
+            entry["lifetime"] = (
+                values["lifetime"] if number is None else f"{format_number(number)} {unit}"
+            )
+        technical = {
+            key: self.text(values[f"technical_{key}"])
+            for key in _TECHNICAL_NOTES
+            if f"technical_{key}" in values
+        }
+        if technical:
+            entry["technical"] = technical
+        dates = {
+            status: values[_date_column(status)]
+            for status in OPTION_STATUSES
+            if _date_column(status) in values
+        }
+        if dates:
+            entry["dates"] = dates
+        return entry
+
+    def option_effects(self, options: list[dict], rows: list) -> None:
+        """Each row an effect of the option it names on one flow, in the order of the sheet."""
+        index_of = {str(option.get("id")): index for index, option in enumerate(options)}
+        for row, values, row_cells in rows:
+            sheet = next(iter(row_cells.values())).sheet
+            option_id = self.text(values.get("option"))
+            where = row_cells.get("option", Cell(sheet, row))
+            if option_id is None:
+                self.problem(where, "name the option (its id) this effect belongs to")
+                continue
+            if str(option_id) not in index_of:
+                close = get_close_matches(str(option_id), sorted(index_of), n=1)
+                hint = f" — did you mean '{close[0]}'?" if close else ""
+                self.problem(
+                    where, f"no option has the id '{option_id}' on the options sheet{hint}"
+                )
+                continue
+            index = index_of[str(option_id)]
+            effects = options[index].setdefault("effects", [])
+            entry = {key: self.text(values[key]) for key in ("flow", "source") if key in values}
+            if "change" in values:
+                entry["change"] = values["change"]  # a bare number: the model asks for % or a unit
+            base = ("options", index, "effects", len(effects))
+            effects.append(entry)
+            self.locator.cells[base] = Cell(sheet, row)
+            for key, cell in row_cells.items():
+                self.locator.cells[(*base, key)] = cell
 
 
 def parse_workbook(path: Path) -> tuple[dict | None, Locator, list[Problem]]:
