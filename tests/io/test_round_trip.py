@@ -339,6 +339,28 @@ def option(
         effects.append(effect)
     if effects:
         entry["effects"] = effects
+    if draw(st.booleans()):
+        entry["monitoring"] = draw(monitoring(flow_ids))
+    return entry
+
+
+@st.composite
+def monitoring(draw, flow_ids: list) -> dict:
+    """Before-and-after readings of a resource, in any units of one dimension each."""
+
+    def readings(least: int) -> list[dict]:
+        return [
+            {
+                "period": draw(texts),
+                "production": quantity(draw(magnitudes), draw(st.sampled_from(["t", "kg"]))),
+                "consumption": quantity(draw(magnitudes), draw(st.sampled_from(["m3", "l"]))),
+            }
+            for _ in range(draw(st.integers(least, least + 3)))
+        ]
+
+    entry = {"resource": draw(texts), "baseline": readings(3), "reporting": readings(1)}
+    if draw(st.booleans()):
+        entry["flow"] = draw(st.sampled_from(flow_ids))
     return entry
 
 

@@ -122,7 +122,12 @@ def option_savings(
             per_unit = (split.material + split.energy + split.waste_management) / value
         else:
             per_unit = 0.0
-            if flow.kind not in LOSS_KINDS:
+            if flow.kind == "input":
+                notes.append(
+                    f"{flow.id}: it has no price, so saving it saves no money here; give the "
+                    "flow a price (pumping, treatment) to value it"
+                )
+            elif flow.kind not in LOSS_KINDS:
                 notes.append(
                     f"{flow.id}: a change of a {flow.kind} flow saves no money by itself; put "
                     "the effect on the input or the loss it changes"

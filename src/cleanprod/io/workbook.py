@@ -343,6 +343,22 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         ),
         _SOURCE,
     ),
+    "option_monitoring": (
+        Column("option", "The option (id of the 'options' sheet) whose saving is verified.", 16),
+        Column("resource", "What is metered, e.g. 'water, main meter' (same on every row).", 20),
+        Column("flow", "The flow of the balance it is, if any (to value the saving).", 14),
+        Column(
+            "phase",
+            "baseline (before the option, at least 3 rows) or reporting (after it).",
+            10,
+            ("baseline", "reporting"),
+        ),
+        Column("period", "The period of the reading: 2025-03, week 12...", 10),
+        Column("production", "Production in the period.", 11),
+        Column("production_unit", "Unit of the production: t, hl, piece...", 9),
+        Column("consumption", "Metered consumption in the period.", 11),
+        Column("consumption_unit", "Unit of the consumption: m3, kWh...", 9),
+    ),
 }
 
 #: Rows of the 'enterprise' sheet: (field, key path in the document, help).
@@ -415,6 +431,8 @@ Fill in one sheet per part of the assessment:
   (date_identified ... date_implemented), the money (investment, operating_cost_change,
   annual_savings, salvage_value, lifetime), technical notes, and the options it depends on or
   excludes (ids, separated by commas).
+- option_monitoring: before-and-after readings of an implemented option (baseline and
+  reporting rows: period, production, consumption), for its verified saving.
 - option_effects: what an option does to a flow, one row per option and flow: a share of the
   flow (-20%) or a quantity a year with its unit (-300 m3).
 
@@ -652,6 +670,23 @@ def _table_rows(assessment: Assessment) -> dict[str, list[dict]]:
             }
             for option in assessment.options
             for effect in option.effects
+        ],
+        "option_monitoring": [
+            {
+                "option": option.id,
+                "resource": option.monitoring.resource,
+                "flow": option.monitoring.flow,
+                "phase": phase,
+                "period": reading.period,
+                "production": reading.production.magnitude,
+                "production_unit": reading.production.unit,
+                "consumption": reading.consumption.magnitude,
+                "consumption_unit": reading.consumption.unit,
+            }
+            for option in assessment.options
+            if option.monitoring is not None
+            for phase in ("baseline", "reporting")
+            for reading in getattr(option.monitoring, phase)
         ],
     }
     return rows
@@ -1012,6 +1047,7 @@ class _Reader:
             for index, (row, values, row_cells) in enumerate(tables["options"])
         ]
         self.option_effects(data["options"], tables["option_effects"])
+        self.option_monitoring(data["options"], tables["option_monitoring"])
 
     def locate(
         self,
@@ -1304,6 +1340,53 @@ class _Reader:
             self.locator.cells[base] = Cell(sheet, row)
             for key, cell in row_cells.items():
                 self.locator.cells[(*base, key)] = cell
+
+    def option_monitoring(self, options: list[dict], rows: list) -> None:
+        """The readings of each option's monitoring, baseline and reporting, in sheet order."""
+        index_of = {str(option.get("id")): index for index, option in enumerate(options)}
+        for row, values, row_cells in rows:
+            sheet = next(iter(row_cells.values())).sheet
+            option_id = self.text(values.get("option"))
+            where = row_cells.get("option", Cell(sheet, row))
+            if option_id is None or str(option_id) not in index_of:
+                close = get_close_matches(str(option_id), sorted(index_of), n=1)
+                hint = f" — did you mean '{close[0]}'?" if close else ""
+                self.problem(
+                    where,
+                    "name the option (its id) these readings belong to"
+                    if option_id is None
+                    else f"no option has the id '{option_id}' on the options sheet{hint}",
+                )
+                continue
+            index = index_of[str(option_id)]
+            monitoring = options[index].setdefault("monitoring", {})
+            base = ("options", index, "monitoring")
+            for key in ("resource", "flow"):
+                if key in values and key not in monitoring:
+                    monitoring[key] = self.text(values[key])
+                    self.locator.cells[(*base, key)] = row_cells[key]
+            phase = str(values.get("phase", "")).strip().lower()
+            if phase not in ("baseline", "reporting"):
+                self.problem(
+                    row_cells.get("phase", where),
+                    f"the phase is baseline or reporting, found '{values.get('phase', '')}'",
+                )
+                continue
+            readings = monitoring.setdefault(phase, [])
+            entry = {}
+            if "period" in values:
+                entry["period"] = self.text(values["period"])
+            for key in ("production", "consumption"):
+                if key in values:
+                    entry[key] = self.quantity(values[key], self.text(values.get(f"{key}_unit")))
+            place = (*base, phase, len(readings))
+            readings.append(entry)
+            self.locator.cells.setdefault((*base, phase), Cell(sheet, row))
+            self.locator.cells[place] = Cell(sheet, row)
+            for key in ("period", "production", "consumption"):
+                if key in row_cells:
+                    self.locator.cells[(*place, key)] = row_cells[key]
+            self.locator.cells.setdefault(base, Cell(sheet, row))
 
 
 def parse_workbook(path: Path) -> tuple[dict | None, Locator, list[Problem]]:

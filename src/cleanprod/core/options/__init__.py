@@ -1,0 +1,1 @@
+"""Cleaner Production options: the catalogue and the suggestions drawn from it."""
