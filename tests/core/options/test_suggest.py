@@ -330,3 +330,15 @@ def test_suggest_file_and_text_on_the_soft_drink_example():
     assert "Already in the document" in text
     assert "caustic-control" in text
     assert "1. " in text and "LAK a year as" in text
+
+
+def test_options_suggest_cli(run_cli, examples_dir):
+    result = run_cli("options", "suggest", examples_dir / "lao-steel-rolling.yaml", "--limit", "5")
+    assert result.exit_code == 0, result.output
+    assert "Why" in result.stdout
+    data = run_cli("options", "suggest", examples_dir / "lao-steel-rolling.yaml", "--json")
+    assert data.exit_code == 0, data.output
+    import json
+
+    suggestions = json.loads(data.stdout)["suggestions"]
+    assert suggestions[0]["option"].startswith("steel-")
