@@ -139,3 +139,27 @@ def test_options_feasibility_verified_saving_valued_at_the_flow_price():
     assert verified["saving"] == pytest.approx(40.0)
     assert verified["significant"] is True
     assert verified["money"] == pytest.approx(20.0)
+
+
+def test_options_feasibility_co2e_of_a_fuel_bought_into_a_store():
+    # Diesel is bought into a tank and burned from it: the fuel is named on the flow burned,
+    # the price on the purchase; cutting the purchase by 10 % saves 10 % of the CO2e too.
+    document = copy.deepcopy(LINE)
+    document["processes"].append({"id": "tank", "name": "Diesel tank"})
+    document["flows"] += [
+        {"id": "diesel-bought", "name": "Diesel bought", "to": "tank", "kind": "input",
+         "value": "1000 kg", "sd": "0 kg", "price": "1 USD/kg"},
+        {"id": "diesel-burned", "name": "Diesel burned", "from": "tank", "to": "line",
+         "kind": "internal", "value": "1000 kg", "sd": "0 kg", "fuel": "diesel"},
+        {"id": "flue-gas", "name": "Flue gas", "from": "line", "kind": "emission",
+         "value": "1000 kg", "sd": "0 kg"},
+    ]  # fmt: skip
+    document["options"] = [
+        {"id": "tuning", "title": "Burner tuning", "investment": "100 USD", "lifetime": 5,
+         "effects": [{"flow": "diesel-bought", "change": "-10%"}]}
+    ]  # fmt: skip
+    row = appraised(document)["tuning"]
+    # 100 kg of diesel in half a year: 100 × 43.0e-6 × (74100 + 3 × 28 + 0.6 × 265) kg CO2e.
+    per_kg = 43.0e-6 * (74100 + 3 * 28 + 0.6 * 265)
+    assert row["co2e_t_per_year"] == pytest.approx(100 * per_kg * YEAR / 1000, rel=1e-6)
+    assert row["annual_savings"] == pytest.approx(100 * YEAR)

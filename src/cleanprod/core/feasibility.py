@@ -92,9 +92,7 @@ def option_savings(
     its effects on the balance, and notes on what could not be valued."""
     year = YEAR_DAYS / assessment.period.days
     flows = {flow.id: flow for flow in assessment.flows}
-    co2e_per_unit = {
-        entry.flow: entry.co2e / entry.quantity for entry in emissions.flows if entry.quantity > 0
-    }
+    co2e_per_unit = _co2e_per_unit(assessment, emissions)
     savings: list[ResourceSaving] = []
     notes: list[str] = []
     money_total, variance, co2e_total = 0.0, 0.0, 0.0
@@ -151,6 +149,27 @@ def option_savings(
             )
         )
     return savings, money_total, math.sqrt(variance), co2e_total, notes
+
+
+def _co2e_per_unit(assessment: Assessment, emissions: EmissionsResult) -> dict[str, float]:
+    """CO₂e [kg] per canonical unit of each flow with a fuel — and of a purchase that feeds a
+    store (a fuel tank, a woodpile) whose outflows carry one fuel, so that saving the fuel
+    bought saves its emissions too."""
+    per_unit = {
+        entry.flow: entry.co2e / entry.quantity for entry in emissions.flows if entry.quantity > 0
+    }
+    for flow in assessment.flows:
+        if flow.id in per_unit or flow.to_process is None:
+            continue
+        onward = [
+            other
+            for other in assessment.flows
+            if other.from_process == flow.to_process and other.layer == flow.layer
+        ]
+        factors = {per_unit.get(other.id) for other in onward}
+        if onward and len(factors) == 1 and None not in factors:
+            per_unit[flow.id] = factors.pop()
+    return per_unit
 
 
 def options_feasibility(
