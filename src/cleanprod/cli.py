@@ -386,6 +386,41 @@ def suggest_options(file: Path, as_json: bool, limit: int) -> None:
         click.echo(suggest_text(data, source=file), nl=False)
 
 
+@cleanprod.command()
+@click.argument("file", type=EXISTING_FILE)
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The report to write: .pdf or .html by its suffix; give -o twice for both.",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    metavar="en|vi|lo|km",
+    help="The language of the report: English, Vietnamese, Lao or Khmer.",
+)
+def report(file: Path, outputs: tuple[Path, ...], lang: str) -> None:
+    """Write the Cleaner Production Assessment report of FILE as PDF or HTML.
+
+    The report holds the enterprise and its baseline, the process flow diagram, a Sankey
+    diagram and the reconciled balance of each layer with its suspect figures, the true cost
+    of the waste streams (MFCA), the indicators against benchmarks, the CPA focus, the
+    options with their feasibility and the chosen portfolio, the implementation and verified
+    savings, and an annex on data quality and the meters to add. The HTML is interactive and
+    works offline; the PDF is A4 with its fonts embedded. A language other than English
+    needs its complete catalogue.
+    """
+    from cleanprod.services.report import write_report
+
+    for written in write_report(file, outputs, lang=lang):
+        click.echo(f"{file} → {written}")
+
+
 def main() -> None:
     """Run the ``cleanprod`` command (the console entry point)."""
     cleanprod(prog_name="cleanprod")
