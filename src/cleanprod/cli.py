@@ -343,7 +343,12 @@ def appraise_options(file: Path, as_json: bool, draws: int) -> None:
 
 @options.command("portfolio")
 @click.argument("file", type=EXISTING_FILE)
-@click.option("--budget", type=float, help="Most total investment, in the results' currency.")
+@click.option(
+    "--budget",
+    type=float,
+    help="Most total investment, in the results' currency; the document's finance.budget "
+    "when not given.",
+)
 @click.option(
     "--objective",
     type=click.Choice(["npv", "co2e", "water"]),

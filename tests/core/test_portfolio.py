@@ -119,3 +119,14 @@ def test_options_portfolio_cli(run_cli, write_document_file):
     assert data["chosen"] == ["a", "c"] and data["status"] == "optimal"
     text = run_cli("options", "portfolio", path, "--budget", "200")
     assert "chosen: a, c" in text.stdout
+
+
+def test_choose_portfolio_takes_the_documents_budget(run_cli, write_document_file):
+    # finance.budget of 200 USD: the same choice as --budget 200.
+    document = copy.deepcopy(PLANT)
+    document["finance"]["budget"] = "200 USD"
+    path = write_document_file(document, "plant.yaml")
+    result = run_cli("options", "portfolio", path, "--json")
+    import json
+
+    assert json.loads(result.stdout)["chosen"] == ["a", "c"]

@@ -255,6 +255,8 @@ def documents(draw) -> dict:
         }
         if draw(st.booleans()):
             finance["currency"] = draw(st.sampled_from([currency, "USD"]))
+        if draw(st.booleans()):
+            finance["budget"] = draw(amounts_of_money(currency, magnitudes))
         document["finance"] = finance
     return document
 

@@ -207,6 +207,19 @@ def choose_portfolio(
     )
 
 
+def document_budget(assessment: Assessment) -> float | None:
+    """``finance.budget`` in the options' results currency (``finance.currency``, else the
+    enterprise's); ``None`` when the document sets no budget."""
+    settings = assessment.finance
+    if settings is None or settings.budget is None:
+        return None
+    amount = assessment.to_enterprise_currency(settings.budget)
+    results = settings.currency or assessment.enterprise.currency
+    if results != assessment.enterprise.currency:
+        amount /= assessment.exchange_rates[results]
+    return amount
+
+
 def _groups(assessment: Assessment, candidates: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Candidates joined when they act on a common flow, in the order of the document."""
     parent = {option_id: option_id for option_id in candidates}

@@ -400,6 +400,12 @@ ENTERPRISE_FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
         ("finance", "currency"),
         "ISO 4217 code of the options' results; the accounts' currency when empty (optional).",
     ),
+    (
+        "budget",
+        ("finance", "budget"),
+        "Most the enterprise can invest in the options: a number in the accounts' currency, "
+        "or '20000 USD' (optional).",
+    ),
     ("notes", ("notes",), "Where the figures come from; anything a reader should know."),
 )
 _ENTERPRISE_PERCENTS = ("discount_rate", "escalation", "inflation")
@@ -498,6 +504,9 @@ def _write_enterprise(sheet: Worksheet, assessment: Assessment | None) -> None:
         if field_name in _ENTERPRISE_PERCENTS and value is not None:
             value = Percent.parse(value).value
             sheet.cell(row=row, column=2).number_format = _PERCENT_FORMAT
+        if isinstance(value, Money):
+            currency = data["enterprise"]["currency"]
+            value = value.amount if value.currency == currency else str(value)
         _set(sheet.cell(row=row, column=2), value)
         if isinstance(value, dt.date):
             sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
@@ -945,6 +954,8 @@ class _Reader:
                 value = self.text(value)  # a number typed in a text field is that text
             elif key in _ENTERPRISE_PERCENTS:
                 value = self.percent(value)
+            elif key == "budget":
+                value = self.money(value)
             target = data
             for part in path[:-1]:
                 target = target.setdefault(part, {})

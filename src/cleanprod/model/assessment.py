@@ -986,6 +986,18 @@ class Finance(DocumentModel):
     currency: CurrencyCode | None = Field(
         None, description="Currency of the results; the enterprise's when not given"
     )
+    budget: OptionalMoney = Field(
+        None, description="Most the enterprise can invest in the options, for the portfolio"
+    )
+
+    @field_validator("budget")
+    @classmethod
+    def _budget_not_negative(cls, value: Money | None) -> Money | None:
+        if value is not None and value.amount < 0:
+            raise PydanticCustomError(
+                "money", "a budget cannot be negative, found '{found}'", {"found": str(value)}
+            )
+        return value
 
 
 class Assessment(DocumentModel):

@@ -235,6 +235,7 @@ def _money(assessment: Assessment) -> Iterator[LinkProblem]:
         ):
             yield from check(("options", index, key), getattr(option, key, None))
     finance = getattr(assessment, "finance", None)
+    yield from check(("finance", "budget"), getattr(finance, "budget", None))
     results = getattr(finance, "currency", None)
     if results is not None and results != currency and results not in rates:
         yield (

@@ -607,14 +607,11 @@ def _risk_distributions(assessment: Assessment, rows: list[Any]) -> dict[str, An
 
 
 def document_budget(assessment: Assessment) -> float | None:
-    """The budget for the options the document sets, if any (``finance.budget``); the format
-    has none yet, so the portfolio is chosen without a limit."""
-    budget = getattr(assessment.finance, "budget", None) if assessment.finance else None
-    if budget is None:
-        return None
-    if hasattr(budget, "currency"):
-        return assessment.to_enterprise_currency(budget)
-    return float(budget)
+    """The budget for the options the document sets (``finance.budget``), in the options'
+    results currency; ``None`` when it sets none (the portfolio then has no limit)."""
+    from cleanprod.core.portfolio import document_budget as budget_of
+
+    return budget_of(assessment)
 
 
 def _portfolio(assessment: Assessment, rows: list[Any]) -> dict[str, Any] | None:

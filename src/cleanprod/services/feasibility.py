@@ -114,7 +114,7 @@ def portfolio_file(
     path: str | Path, budget: float | None = None, objective: str = "npv"
 ) -> dict[str, Any]:
     """The best portfolio of the options of the document at ``path`` as plain data."""
-    from cleanprod.core.portfolio import choose_portfolio
+    from cleanprod.core.portfolio import choose_portfolio, document_budget
 
     assessment = read_document(path)
     try:
@@ -124,6 +124,8 @@ def portfolio_file(
     costs = material_flow_costs(assessment, balance, standard_deviations=False)
     emissions = flow_emissions(assessment, balance)
     rows = options_feasibility(assessment, balance, costs, emissions, draws=1000)
+    if budget is None:
+        budget = document_budget(assessment)  # the document's own, if it sets one
     result = choose_portfolio(assessment, rows, budget=budget, objective=objective)
     return {
         "objective": result.objective,
