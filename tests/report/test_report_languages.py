@@ -193,3 +193,21 @@ def test_installed_noto_fonts_have_a_glyph_for_every_letter(family, words):
     ]
     assert missing == []
     assert MULTILINGUAL["enterprise"]["name"].startswith(LAO_WORDS[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [
+        ("vi", "Cân bằng cho thấy giá trị"),
+        ("lo", "ຄວາມສົມດຸນຊີ້ໃຫ້ເຫັນຄ່າ"),
+        ("km", "តុល្យភាពបង្ហាញតម្លៃ"),
+    ],
+)
+def test_suspects_are_explained_in_the_report_language(tmp_path, language, phrase):
+    # The silk workshop's rinsing water (1300 m3 for 130) is a suspect: in Vietnamese, Lao and
+    # Khmer its explanation is the translated sentence, not the calculation's English.
+    examples = Path(__file__).parents[2] / "examples"
+    (output,) = write_report(examples / "vn-silk-dyeing.yaml", tmp_path / "r.html", language)
+    html = output.read_text(encoding="utf-8")
+    assert phrase in html
+    assert "about 10 times higher than the balance says" not in html

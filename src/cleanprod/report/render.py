@@ -194,6 +194,7 @@ def render_html(
     return template.render(
         data=data,
         form=form,
+        language=language,
         charts=charts if charts is not None else {},
         style=Markup(STYLE_SHEET.read_text(encoding="utf-8")),
         page_css=Markup(page_css(translations(language).gettext)),

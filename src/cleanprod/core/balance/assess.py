@@ -177,6 +177,16 @@ def _layer_dict(balance: NetworkBalance, layer: str) -> dict[str, Any]:
                     "test": _number(suspect.test),
                     "cause": suspect.cause,
                     "explanation": suspect.explanation,
+                    "unit": suspect.unit,
+                    "factor": None if suspect.factor is None else _number(suspect.factor),
+                    "measured": _number(suspect.measured),
+                    "measured_sd": _number(suspect.measured_sd),
+                    "expected": _number(suspect.expected),
+                    "expected_sd": _number(suspect.expected_sd),
+                    "corrected": _number(suspect.corrected),
+                    "corrected_chi2": _number(suspect.corrected_chi2),
+                    "corrected_critical": _number(suspect.corrected_critical),
+                    "corrected_consistent": bool(suspect.corrected_consistent),
                 }
             )
 
