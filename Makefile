@@ -11,6 +11,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
 	fonts-noto-core poppler-utils
 STAMP_DEBIAN := $(VENV)/.installed-debian
+REPORT_LANGUAGES := en vi lo km
 
 .PHONY: run test lint venv clean lock messages
 
@@ -62,11 +63,13 @@ EXAMPLES := $(sort $(wildcard examples/*.yaml examples/*.yml examples/*.json exa
 ## report of each (out/<name>.report.html and .pdf, in English)
 run: $(STAMP_RUN) $(STAMP_DEBIAN)
 	$(BIN)/cleanprod assess examples -o out
-	@status=0; for example in $(EXAMPLES); do \
-	  name=$$(basename "$${example%.*}"); \
-	  $(BIN)/cleanprod report "$$example" -o "out/$$name.report.html" \
-	    -o "out/$$name.report.pdf" || status=1; \
-	done; exit $$status
+	@# The report of every example in every language, two at a time:
+	@# out/<name>.report.{html,pdf} in English, out/<name>.report.<lang>.{html,pdf} in the others.
+	@for example in $(EXAMPLES); do for lang in $(REPORT_LANGUAGES); do \
+	  name=$$(basename "$${example%.*}"); suffix=$$([ $$lang = en ] || echo ".$$lang"); \
+	  echo "$$example $$lang out/$$name.report$$suffix"; \
+	done; done | xargs -P 2 -L 1 sh -c \
+	  '$(BIN)/cleanprod report "$$0" --lang "$$1" -o "$$2.html" -o "$$2.pdf"'
 
 ## make test: ruff and the whole pytest suite
 test: $(STAMP_DEV) $(STAMP_DEBIAN)
