@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanprod.core.balance.assess import balance_as_dict, balance_assessment
-from cleanprod.core.balance.meters import suggest_meters
+from cleanprod.core.balance.meters import MeterAdviceError, suggest_meters
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.errors import CleanprodError
 from cleanprod.io import read_document
@@ -66,10 +66,14 @@ def balance_data(
     balance = balance_assessment(assessment)
     data = balance_as_dict(balance, layer=layer)
     if meters > 0:
-        advice = suggest_meters(
-            assessment, balance, count=meters, relative_accuracy=meter_accuracy / 100.0
-        )
-        data["meters"] = [item.as_dict() for item in advice]
+        try:
+            advice = suggest_meters(
+                assessment, balance, count=meters, relative_accuracy=meter_accuracy / 100.0
+            )
+        except MeterAdviceError as error:
+            data["meters"], data["meters_note"] = [], str(error)
+        else:
+            data["meters"] = [item.as_dict() for item in advice]
     return data
 
 
@@ -86,7 +90,9 @@ def balance_text(data: dict[str, Any], source: str | Path | None = None) -> str:
         lines += ["", *_layer_lines(layer, figures)]
     if data.get("meters") is not None:
         lines += ["", "Meters to add, most useful first"]
-        if not data["meters"]:
+        if data.get("meters_note"):
+            lines.append(f"  {data['meters_note']}")
+        elif not data["meters"]:
             lines.append("  none would make a difference")
         for rank, meter in enumerate(data["meters"], start=1):
             lines.append(f"  {rank}. {meter['reason']}")

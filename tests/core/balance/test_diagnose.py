@@ -311,3 +311,29 @@ def test_diagnose_a_large_chain_goes_through_the_sparse_solver():
     suspects = diagnose(plant, network)
     assert suspects[0].id == "f701"
     assert suspects[0].cause == "unit-slip"
+
+
+def test_meter_advice_on_a_balance_too_large_says_so():
+    from cleanprod.core.balance.assess import balance_assessment
+    from cleanprod.core.balance.meters import MAX_VARIABLES, MeterAdviceError, suggest_meters
+
+    count = MAX_VARIABLES + 10
+    plant = Assessment.model_validate(
+        {
+            "format": "cleanprod/1",
+            "enterprise": {"name": "Chain", "country": "VN", "sector": "x", "currency": "VND"},
+            "period": {"start": "2025-01-01", "end": "2025-12-31"},
+            "processes": [{"id": f"p{n}", "name": f"Step {n}"} for n in range(count)],
+            "flows": [
+                {"id": "f0", "name": "Feed", "to": "p0", "kind": "input", "value": "100 kg"},
+                *(
+                    {"id": f"f{n + 1}", "name": f"Flow {n + 1}", "from": f"p{n}",
+                     **({} if n == count - 1 else {"to": f"p{n + 1}"}),
+                     "kind": "product" if n == count - 1 else "internal", "value": "100 kg"}
+                    for n in range(count)
+                ),
+            ],
+        }
+    )  # fmt: skip
+    with pytest.raises(MeterAdviceError, match="too large"):
+        suggest_meters(plant, balance_assessment(plant), count=1)

@@ -65,6 +65,7 @@ from cleanprod.core.balance.problem import (
 )
 from cleanprod.core.balance.reconcile import reconcile
 from cleanprod.core.balance.wording import join_words, lower_first, money, quantity
+from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment
 from cleanprod.model.quantities import Money
 from cleanprod.units import UnitError, conversion_factor
@@ -282,6 +283,14 @@ class _Losses:
         return float(terms[self.priced].sum()), float(terms[~self.priced].sum())
 
 
+#: Most variables of a balance whose meters are weighed (the covariance is dense).
+MAX_VARIABLES = 2000
+
+
+class MeterAdviceError(CleanprodError):
+    """Meter advice cannot be given for this balance (it is too large)."""
+
+
 def suggest_meters(
     assessment: Assessment,
     balance: AssessmentBalance | None = None,
@@ -310,6 +319,13 @@ def suggest_meters(
     """
     if not relative_accuracy > 0:
         raise ValueError(f"relative_accuracy must be positive, got {relative_accuracy}")
+    for network in (item.network for item in balance.networks) if balance else ():
+        if network.problem.n_variables > MAX_VARIABLES:
+            raise MeterAdviceError(
+                f"meter advice weighs every flow against every other, which a balance of "
+                f"{network.problem.n_variables} variables ({', '.join(network.layers)}) is too "
+                f"large for (at most {MAX_VARIABLES}); ask for it on a part of the plant"
+            )
     if balance is not None:
         pairs = [(item.network, item.reconciliation) for item in balance.networks]
     else:
