@@ -195,6 +195,13 @@ def test_installed_noto_fonts_have_a_glyph_for_every_letter(family, words):
     assert MULTILINGUAL["enterprise"]["name"].startswith(LAO_WORDS[0])
 
 
+NOTES = {
+    "vi": "Ghi chú của phần tính toán, bằng tiếng Anh:",
+    "lo": "ໝາຍເຫດຈາກການຄິດໄລ່, ເປັນພາສາອັງກິດ:",
+    "km": "កំណត់សម្គាល់នៃការគណនា ជាភាសាអង់គ្លេស៖",
+}
+
+
 @pytest.mark.parametrize(
     ("language", "phrase"),
     [
@@ -211,3 +218,7 @@ def test_suspects_are_explained_in_the_report_language(tmp_path, language, phras
     html = output.read_text(encoding="utf-8")
     assert phrase in html
     assert "about 10 times higher than the balance says" not in html
+    # The calculations' notes are still English: the report says so in its language.
+    lists = html.count('<ul class="notes">')
+    assert lists > 0
+    assert html.count('<p class="note">' + NOTES[language]) == lists
