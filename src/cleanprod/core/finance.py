@@ -291,14 +291,7 @@ def monte_carlo(
     payback of every draw follow in closed form. Returns, per option, P(NPV > 0),
     P(simple payback ≤ ``payback_years``) and the 10th, 50th and 90th percentiles of the NPV.
     """
-    rng = np.random.default_rng(seed)
-    count = len(investment)
-    paid = np.maximum(
-        rng.normal(investment, investment_sd, size=(draws, count)),
-        0.0,
-    )
-    saved = rng.normal(savings, savings_sd, size=(draws, count))
-    net = saved - extra_cost
+    paid, net = _draws(investment, investment_sd, savings, savings_sd, extra_cost, draws, seed)
     npv = net_present_value(paid, net, years, rate, escalation, salvage)
     payback = simple_payback(paid, net)
     low, middle, high = np.percentile(npv, [10, 50, 90], axis=0)
@@ -331,11 +324,22 @@ def monte_carlo_npv(
     The same draws as :func:`monte_carlo` with the same arguments and seed, so a chart of
     their distribution shows the P(NPV > 0) and percentiles that it reports.
     """
+    paid, net = _draws(investment, investment_sd, savings, savings_sd, extra_cost, draws, seed)
+    return net_present_value(paid, net, years, rate, escalation, salvage)
+
+
+def _draws(
+    investment: np.ndarray,
+    investment_sd: np.ndarray,
+    savings: np.ndarray,
+    savings_sd: np.ndarray,
+    extra_cost: np.ndarray,
+    draws: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Investment (held at 0 or more) and net yearly saving of every draw, ``(draws, options)``."""
     rng = np.random.default_rng(seed)
     count = len(investment)
-    paid = np.maximum(
-        rng.normal(investment, investment_sd, size=(draws, count)),
-        0.0,
-    )
+    paid = np.maximum(rng.normal(investment, investment_sd, size=(draws, count)), 0.0)
     saved = rng.normal(savings, savings_sd, size=(draws, count))
-    return net_present_value(paid, saved - extra_cost, years, rate, escalation, salvage)
+    return paid, saved - extra_cost
