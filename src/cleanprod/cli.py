@@ -171,6 +171,11 @@ def assess(paths: tuple[Path, ...], out_dir: Path) -> None:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
+def _print_result(data: dict[str, Any], as_json: bool, text: Any) -> None:
+    """Print a command's result: as JSON with ``--json``, else the readable ``text()``."""
+    click.echo(dump_json(data) if as_json else text(), nl=False)
+
+
 def _percent(ctx: click.Context, param: click.Parameter, value: str) -> float:
     """``2``, ``2%`` or ``2 %`` → 2.0 (a relative standard deviation in %)."""
     text = value.strip().rstrip("%").strip()
@@ -216,10 +221,7 @@ def balance(
     from cleanprod.services.balance import balance_file, balance_text
 
     data = balance_file(file, layer=layer, meters=meters, meter_accuracy=meter_accuracy)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(balance_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: balance_text(data, source=file))
 
 
 @cleanprod.command()
@@ -236,10 +238,7 @@ def costs(file: Path, as_json: bool) -> None:
     from cleanprod.services.costs import costs_file, costs_text
 
     data = costs_file(file)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(costs_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: costs_text(data, source=file))
 
 
 @cleanprod.command()
@@ -269,10 +268,7 @@ def focus(file: Path, as_json: bool, weights: str | None, top: int) -> None:
     from cleanprod.services.focus import focus_file, focus_text, parse_weights
 
     data = focus_file(file, parse_weights(weights))
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(focus_text(data, source=file, top=top), nl=False)
+    _print_result(data, as_json, lambda: focus_text(data, source=file, top=top))
 
 
 @cleanprod.command()
@@ -288,10 +284,7 @@ def indicators(file: Path, as_json: bool) -> None:
     from cleanprod.services.indicators import indicators_file, indicators_text
 
     data = indicators_file(file)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(indicators_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: indicators_text(data, source=file))
 
 
 class _OptionsGroup(click.Group):
@@ -335,10 +328,7 @@ def appraise_options(file: Path, as_json: bool, draws: int) -> None:
     from cleanprod.services.feasibility import options_file, options_text
 
     data = options_file(file, draws=draws)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(options_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: options_text(data, source=file))
 
 
 @options.command("portfolio")
@@ -363,10 +353,7 @@ def options_portfolio(file: Path, budget: float | None, objective: str, as_json:
     from cleanprod.services.feasibility import portfolio_file, portfolio_text
 
     data = portfolio_file(file, budget=budget, objective=objective)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(portfolio_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: portfolio_text(data, source=file))
 
 
 @options.command("suggest")
@@ -385,10 +372,7 @@ def suggest_options(file: Path, as_json: bool, limit: int) -> None:
     from cleanprod.services.options import suggest_file, suggest_text
 
     data = suggest_file(file, limit)
-    if as_json:
-        click.echo(dump_json(data), nl=False)
-    else:
-        click.echo(suggest_text(data, source=file), nl=False)
+    _print_result(data, as_json, lambda: suggest_text(data, source=file))
 
 
 @cleanprod.command()

@@ -172,6 +172,59 @@ def _co2e_per_unit(assessment: Assessment, emissions: EmissionsResult) -> dict[s
     return per_unit
 
 
+def finance_settings(assessment: Assessment) -> tuple[float | None, float, str, float]:
+    """The document's discount rate [fraction/a] (``None`` when not given), escalation
+    [fraction/a], the results' currency, and the factor from the enterprise currency to it."""
+    settings = assessment.finance
+    rate = settings.discount_rate.value / 100.0 if settings and settings.discount_rate else None
+    escalation = settings.escalation.value / 100.0 if settings and settings.escalation else 0.0
+    currency = (settings.currency if settings and settings.currency else None) or (
+        assessment.enterprise.currency
+    )
+    to_currency = (
+        1.0
+        if currency == assessment.enterprise.currency
+        else 1.0 / assessment.exchange_rates[currency]
+    )
+    return rate, escalation, currency, to_currency
+
+
+def risk_inputs(
+    assessment: Assessment, rows: list[OptionFeasibility]
+) -> tuple[list[OptionFeasibility], dict[str, Any]]:
+    """The options a Monte Carlo can weigh (those with a lifetime, when the document has a
+    discount rate) and the arguments of :func:`cleanprod.core.finance.monte_carlo` for them,
+    money in the rows' currency; no options when there is no rate."""
+    rate, escalation, _, to_currency = finance_settings(assessment)
+    options = {option.id: option for option in assessment.options}
+    chosen = [row for row in rows if options[row.option].lifetime_years is not None]
+    if rate is None or not chosen:
+        return [], {}
+    investment = np.array([row.investment for row in chosen])
+    relative = np.array(
+        [
+            options[row.option].investment_uncertainty.value / 100.0
+            if options[row.option].investment_uncertainty
+            else 0.0
+            for row in chosen
+        ]
+    )
+    arguments = {
+        "investment": investment,
+        "investment_sd": relative * investment,
+        "savings": np.array([row.annual_savings for row in chosen]),
+        "savings_sd": np.array([row.annual_savings_sd for row in chosen]),
+        "extra_cost": np.array([row.extra_cost for row in chosen]),
+        "years": np.array([options[row.option].lifetime_years for row in chosen]),
+        "rate": rate,
+        "escalation": escalation,
+        "salvage": np.array(
+            [_money(assessment, options[row.option].salvage_value) * to_currency for row in chosen]
+        ),
+    }
+    return chosen, arguments
+
+
 def options_feasibility(
     assessment: Assessment,
     balance: AssessmentBalance,
@@ -186,17 +239,7 @@ def options_feasibility(
     currency. NPV, IRR, discounted payback, the sensitivity table and the risk analysis need
     a lifetime and ``finance.discount_rate``; without them they are left out with a note.
     """
-    settings = assessment.finance
-    rate = settings.discount_rate.value / 100.0 if settings and settings.discount_rate else None
-    escalation = settings.escalation.value / 100.0 if settings and settings.escalation else 0.0
-    currency = (settings.currency if settings and settings.currency else None) or (
-        assessment.enterprise.currency
-    )
-    to_currency = (
-        1.0
-        if currency == assessment.enterprise.currency
-        else 1.0 / assessment.exchange_rates[currency]
-    )
+    rate, escalation, currency, to_currency = finance_settings(assessment)
     rows = []
     for option in assessment.options:
         resources, from_balance, balance_sd, co2e, notes = option_savings(
@@ -273,7 +316,7 @@ def options_feasibility(
                 notes=tuple(notes),
             )
         )
-    _risk(assessment, rows, to_currency, rate, escalation, draws, payback_horizon)
+    _risk(assessment, rows, draws, payback_horizon)
     return rows
 
 
@@ -317,44 +360,13 @@ def _converted(appraisal: finance.Appraisal, factor: float) -> finance.Appraisal
 
 
 def _risk(
-    assessment: Assessment,
-    rows: list[OptionFeasibility],
-    to_currency: float,
-    rate: float | None,
-    escalation: float,
-    draws: int,
-    horizon: float,
+    assessment: Assessment, rows: list[OptionFeasibility], draws: int, horizon: float
 ) -> None:
     """Monte Carlo of every option with a lifetime, in one vectorised run."""
-    options = {option.id: option for option in assessment.options}
-    chosen = [row for row in rows if options[row.option].lifetime_years is not None]
-    if rate is None or not chosen:
+    chosen, arguments = risk_inputs(assessment, rows)
+    if not chosen:
         return
-    investment = np.array([row.investment for row in chosen])
-    relative = np.array(
-        [
-            options[row.option].investment_uncertainty.value / 100.0
-            if options[row.option].investment_uncertainty
-            else 0.0
-            for row in chosen
-        ]
-    )
-    salvage = np.array(
-        [_money(assessment, options[row.option].salvage_value) * to_currency for row in chosen]
-    )
-    result = finance.monte_carlo(
-        investment=investment,
-        investment_sd=relative * investment,
-        savings=np.array([row.annual_savings for row in chosen]),
-        savings_sd=np.array([row.annual_savings_sd for row in chosen]),
-        extra_cost=np.array([row.extra_cost for row in chosen]),
-        years=np.array([options[row.option].lifetime_years for row in chosen]),
-        rate=rate,
-        escalation=escalation,
-        salvage=salvage,
-        payback_years=horizon,
-        draws=draws,
-    )
+    result = finance.monte_carlo(**arguments, payback_years=horizon, draws=draws)
     for position, row in enumerate(chosen):
         row.risk.update(
             {

@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cleanprod.core import finance
-from cleanprod.core.feasibility import OptionFeasibility
+from cleanprod.core.feasibility import OptionFeasibility, finance_settings
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment
 
@@ -126,11 +126,9 @@ def choose_portfolio(
     """
     if objective not in OBJECTIVES:
         raise PortfolioError(f"unknown objective '{objective}'; choose {', '.join(OBJECTIVES)}")
-    settings = assessment.finance
-    if settings is None or settings.discount_rate is None:
+    rate, escalation, _, _ = finance_settings(assessment)
+    if rate is None:
         raise PortfolioError("the portfolio needs 'finance: {discount_rate: ...}' in the document")
-    rate = settings.discount_rate.value / 100.0
-    escalation = settings.escalation.value / 100.0 if settings.escalation else 0.0
     by_id = {row.option: row for row in rows}
     options = {option.id: option for option in assessment.options}
     if candidates is None:

@@ -28,7 +28,7 @@ from cleanprod.core import finance
 from cleanprod.core.balance.assess import balance_assessment
 from cleanprod.core.costing import material_flow_costs
 from cleanprod.core.emissions import flow_emissions
-from cleanprod.core.feasibility import options_feasibility
+from cleanprod.core.feasibility import options_feasibility, risk_inputs
 from cleanprod.core.summary import summarise
 from cleanprod.errors import CleanprodError
 from cleanprod.model import Assessment
@@ -541,50 +541,10 @@ def _risk_distributions(assessment: Assessment, rows: list[Any]) -> dict[str, An
     """For each option with a lifetime, the histogram of its NPV over the Monte Carlo
     draws of :func:`cleanprod.core.finance.monte_carlo` (the same draws, so the same
     P(NPV > 0) as ``cleanprod options``)."""
-    settings = assessment.finance
-    if settings is None or settings.discount_rate is None:
-        return {}
-    rate = settings.discount_rate.value / 100.0
-    escalation = settings.escalation.value / 100.0 if settings.escalation else 0.0
-    options = {option.id: option for option in assessment.options}
-    chosen = [row for row in rows if options[row.option].lifetime_years is not None]
+    chosen, arguments = risk_inputs(assessment, rows)
     if not chosen:
         return {}
-
-    def enterprise_money(money: Any) -> float:
-        return 0.0 if money is None else assessment.to_enterprise_currency(money)
-
-    # The rows' money is in the results' currency (finance.currency, else the enterprise's),
-    # as in cleanprod.core.feasibility.
-    currency = settings.currency or assessment.enterprise.currency
-    to_currency = (
-        1.0
-        if currency == assessment.enterprise.currency
-        else 1.0 / assessment.exchange_rates[currency]
-    )
-    investment = np.array([row.investment for row in chosen])
-    relative = np.array(
-        [
-            options[row.option].investment_uncertainty.value / 100.0
-            if options[row.option].investment_uncertainty
-            else 0.0
-            for row in chosen
-        ]
-    )
-    draws = finance.monte_carlo_npv(
-        investment=investment,
-        investment_sd=relative * investment,
-        savings=np.array([row.annual_savings for row in chosen]),
-        savings_sd=np.array([row.annual_savings_sd for row in chosen]),
-        extra_cost=np.array([row.extra_cost for row in chosen]),
-        years=np.array([options[row.option].lifetime_years for row in chosen]),
-        rate=rate,
-        escalation=escalation,
-        salvage=np.array(
-            [enterprise_money(options[row.option].salvage_value) * to_currency for row in chosen]
-        ),
-        draws=DRAWS,
-    )
+    draws = finance.monte_carlo_npv(**arguments, draws=DRAWS)
     distributions = {}
     for column, row in enumerate(chosen):
         npv = draws[:, column]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import contextlib
 import gettext as gettext_module
 import io
 import os
@@ -295,12 +296,12 @@ def start_chart_renderer() -> threading.Thread:
     they are ready when the charts are; join the thread before drawing them."""
 
     def start() -> None:
-        try:
+        # Only a head start: a renderer that fails to start here is started again by the
+        # export, which then reports the failure to the user.
+        with contextlib.suppress(Exception):
             scopes = _kaleido_scopes()
             with ThreadPoolExecutor(len(scopes)) as pool:
                 list(pool.map(lambda scope: scope._ensure_kaleido(), scopes))
-        except Exception:  # the export itself reports the failure
-            pass
 
     thread = threading.Thread(target=start, name="kaleido-start", daemon=True)
     thread.start()

@@ -106,15 +106,21 @@ def _length(text: str | None, size: float) -> float:
 
 
 def _hidden(style: dict[str, str], element: ElementTree.Element) -> bool:
+    """Whether a text element is invisible (an opacity of 0 — one that is not a number counts
+    as visible — or display none, or visibility hidden)."""
     for key in ("opacity", "fill-opacity"):
         value = style.get(key, element.get(key))
-        if value is not None:
-            try:
-                if float(value) == 0:
-                    return True
-            except ValueError:
-                pass
+        if value is not None and _is_number(value) and float(value) == 0:
+            return True
     return style.get("display") == "none" or style.get("visibility") == "hidden"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _bold(element: ElementTree.Element) -> bool:
