@@ -28,13 +28,12 @@ from cleanprod.core import finance
 from cleanprod.core.balance.assess import balance_assessment
 from cleanprod.core.costing import material_flow_costs
 from cleanprod.core.emissions import flow_emissions
-from cleanprod.core.feasibility import options_feasibility, risk_inputs
+from cleanprod.core.feasibility import feasibility_as_dict, options_feasibility, risk_inputs
 from cleanprod.core.summary import summarise
 from cleanprod.errors import CleanprodError
 from cleanprod.model import Assessment
 from cleanprod.services.balance import SUSPECT_TEST, balance_data
 from cleanprod.services.costs import costs_data
-from cleanprod.services.feasibility import options_data
 from cleanprod.services.focus import focus_data
 from cleanprod.services.indicators import indicators_data
 from cleanprod.units import conversion_factor
@@ -73,17 +72,17 @@ def report_data(
         When the balance cannot be reconciled: without it there is no report.
     """
     problems: dict[str, str] = {}
-    balance = balance_assessment(assessment)
-    balance_result = balance_data(assessment, meters=METERS)
+    balance = balance_assessment(assessment)  # once: every result below reads it
+    balance_result = balance_data(assessment, meters=METERS, balance=balance)
     summary = summarise(assessment)
-    costs = _attempt(problems, "costs", costs_data, assessment)
-    indicators = _attempt(problems, "indicators", indicators_data, assessment)
-    focus = _attempt(problems, "focus", focus_data, assessment)
-    options = _attempt(problems, "options", options_data, assessment, DRAWS)
+    costs = _attempt(problems, "costs", costs_data, assessment, balance)
+    indicators = _attempt(problems, "indicators", indicators_data, assessment, balance)
+    focus = _attempt(problems, "focus", focus_data, assessment, None, balance)
     emissions = _attempt(
         problems, "emissions", lambda: flow_emissions(assessment, balance).as_dict()
     )
     rows = _attempt(problems, "options", _feasibility_rows, assessment, balance)
+    options = feasibility_as_dict(rows) if rows is not None else None
     flows_by_id = {flow.id: flow for flow in assessment.flows}
     layers = {
         layer: _layer(assessment, layer, figures, balance_result["layers"])
@@ -534,7 +533,7 @@ def _feasibility_rows(assessment: Assessment, balance: Any) -> list[Any]:
     """The feasibility rows of the core (for the portfolio and the risk draws)."""
     costs = material_flow_costs(assessment, balance, standard_deviations=False)
     emissions = flow_emissions(assessment, balance)
-    return options_feasibility(assessment, balance, costs, emissions, draws=100)
+    return options_feasibility(assessment, balance, costs, emissions, draws=DRAWS)
 
 
 def _risk_distributions(assessment: Assessment, rows: list[Any]) -> dict[str, Any]:

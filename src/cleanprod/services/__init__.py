@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanprod import __version__
+from cleanprod.core.balance.assess import balance_assessment
 from cleanprod.core.summary import OUTPUT_KINDS, summarise
 from cleanprod.errors import CleanprodError, DocumentError, NoDocumentsError, OutputError
 from cleanprod.io import SUFFIXES, read_document, write_document
@@ -195,7 +196,8 @@ def assess_paths(paths: Iterable[str | Path], out_dir: str | Path) -> list[Asses
 
 
 def _reports() -> list[tuple[str, Any, Any]]:
-    """What ``assess`` writes beside the summary: (name, data of a document, its text)."""
+    """What ``assess`` writes beside the summary: (name, data of a document and its
+    balance, its text)."""
     from cleanprod.services.balance import balance_data, balance_text
     from cleanprod.services.costs import costs_data, costs_text
     from cleanprod.services.feasibility import options_data, options_text
@@ -203,12 +205,19 @@ def _reports() -> list[tuple[str, Any, Any]]:
     from cleanprod.services.indicators import indicators_data, indicators_text
 
     return [
-        ("balance", lambda document: balance_data(document, meters=ASSESS_METERS), balance_text),
+        (
+            "balance",
+            lambda document, balance: balance_data(
+                document, meters=ASSESS_METERS, balance=balance
+            ),
+            balance_text,
+        ),
         ("costs", costs_data, costs_text),
         ("indicators", indicators_data, indicators_text),
-        ("focus", focus_data, focus_text),
-        ("options", options_data, options_text),
-    ]
+        ("focus", lambda document, balance: focus_data(document, balance=balance), focus_text),
+        ("options", lambda document, balance: options_data(document, balance=balance),
+         options_text),
+    ]  # fmt: skip
 
 
 def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
@@ -230,10 +239,16 @@ def _assess_one(source: Path, output_base: Path) -> AssessmentResult:
     _write_text(json_path, dump_json({"source": str(source), **summary}))
     _write_text(text_path, summary_text(summary, source))
     result = AssessmentResult(source, valid=True, summary=summary, outputs=[json_path, text_path])
+    try:
+        balance, failure = balance_assessment(assessment), None  # once, for every result
+    except CleanprodError as error:
+        balance, failure = None, error
     for name, data_of, text_of in reports:
         report_json, report_text = report_paths[name]
         try:
-            data = data_of(assessment)
+            if failure is not None:
+                raise failure
+            data = data_of(assessment, balance)
         except CleanprodError as error:
             # The balance cannot be reconciled, or a factor is missing: the other results stand.
             _remove(report_json, report_text)

@@ -10,7 +10,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from cleanprod.core.balance.assess import balance_as_dict, balance_assessment
+from cleanprod.core.balance.assess import (
+    AssessmentBalance,
+    balance_as_dict,
+    balance_assessment,
+)
 from cleanprod.core.balance.meters import MeterAdviceError, suggest_meters
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.errors import CleanprodError
@@ -61,9 +65,11 @@ def balance_data(
     layer: str | None = None,
     meters: int = 0,
     meter_accuracy: float = 2.0,
+    balance: AssessmentBalance | None = None,
 ) -> dict[str, Any]:
-    """The balance of a read document as plain data (see :func:`balance_file`)."""
-    balance = balance_assessment(assessment)
+    """The balance of a read document as plain data (see :func:`balance_file`); ``balance``
+    when it has been reconciled already."""
+    balance = balance or balance_assessment(assessment)
     data = balance_as_dict(balance, layer=layer)
     if meters > 0:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleanprod.core.balance.assess import balance_assessment
+from cleanprod.core.balance.assess import AssessmentBalance, balance_assessment
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.core.costing import costs_as_dict, material_flow_costs
 from cleanprod.io import read_document
@@ -27,9 +27,10 @@ def costs_file(path: str | Path) -> dict[str, Any]:
         raise ReconciliationError(f"{path}: {error}") from None
 
 
-def costs_data(assessment: Assessment) -> dict[str, Any]:
+def costs_data(assessment: Assessment, balance: AssessmentBalance | None = None) -> dict[str, Any]:
     """The MFCA of a read document as plain data."""
-    return costs_as_dict(material_flow_costs(assessment, balance_assessment(assessment)))
+    balance = balance or balance_assessment(assessment)
+    return costs_as_dict(material_flow_costs(assessment, balance))
 
 
 def _money(amount: float | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleanprod.core.balance.assess import balance_assessment
+from cleanprod.core.balance.assess import AssessmentBalance, balance_assessment
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.core.costing import material_flow_costs
 from cleanprod.core.emissions import flow_emissions
@@ -29,9 +29,11 @@ def options_file(path: str | Path, draws: int = 10_000) -> dict[str, Any]:
         raise ReconciliationError(f"{path}: {error}") from None
 
 
-def options_data(assessment: Assessment, draws: int = 10_000) -> dict[str, Any]:
+def options_data(
+    assessment: Assessment, draws: int = 10_000, balance: AssessmentBalance | None = None
+) -> dict[str, Any]:
     """The feasibility of the options of a read document as plain data."""
-    balance = balance_assessment(assessment)
+    balance = balance or balance_assessment(assessment)
     costs = material_flow_costs(assessment, balance, standard_deviations=False)
     emissions = flow_emissions(assessment, balance)
     return feasibility_as_dict(options_feasibility(assessment, balance, costs, emissions, draws))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cleanprod.core.balance.assess import balance_assessment
+from cleanprod.core.balance.assess import AssessmentBalance, balance_assessment
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.core.costing import material_flow_costs
 from cleanprod.core.focus import CRITERIA, FocusError, cpa_focus, focus_as_dict
@@ -48,9 +48,13 @@ def focus_file(path: str | Path, weights: dict[str, float] | None = None) -> dic
         raise ReconciliationError(f"{path}: {error}") from None
 
 
-def focus_data(assessment: Assessment, weights: dict[str, float] | None = None) -> dict[str, Any]:
+def focus_data(
+    assessment: Assessment,
+    weights: dict[str, float] | None = None,
+    balance: AssessmentBalance | None = None,
+) -> dict[str, Any]:
     """The CPA focus of a read document as plain data."""
-    balance = balance_assessment(assessment)
+    balance = balance or balance_assessment(assessment)
     costs = material_flow_costs(assessment, balance)
     return focus_as_dict(cpa_focus(assessment, balance, costs, weights))
 

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from cleanprod.core.balance.assess import balance_assessment
+from cleanprod.core.balance.assess import AssessmentBalance, balance_assessment
 from cleanprod.core.balance.reconcile import ReconciliationError
 from cleanprod.core.indicators import enterprise_indicators, indicators_as_dict
 from cleanprod.io import read_document
@@ -34,9 +34,12 @@ def indicators_file(path: str | Path) -> dict[str, Any]:
         raise ReconciliationError(f"{path}: {error}") from None
 
 
-def indicators_data(assessment: Assessment) -> dict[str, Any]:
+def indicators_data(
+    assessment: Assessment, balance: AssessmentBalance | None = None
+) -> dict[str, Any]:
     """The RECP indicators of a read document as plain data."""
-    return indicators_as_dict(enterprise_indicators(assessment, balance_assessment(assessment)))
+    balance = balance or balance_assessment(assessment)
+    return indicators_as_dict(enterprise_indicators(assessment, balance))
 
 
 # --------------------------------------------------------------------------------------------
