@@ -40,7 +40,6 @@ import itertools
 import math
 import os
 import resource
-import statistics
 import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import osqp
 import scipy.sparse
+from timing import median_seconds
 
 from cleanprod.core.balance.problem import OBSERVABLE, UNOBSERVABLE, BalanceProblem
 from cleanprod.core.balance.reconcile import reconcile
@@ -119,15 +119,6 @@ def synthetic_network(
         constant=np.zeros(n_processes),
         equations=tuple(f"process-{index}" for index in range(1, n_processes + 1)),
     )
-
-
-def median_seconds(action, repeat: int) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def osqp_matrix(matrix) -> scipy.sparse.csc_matrix:

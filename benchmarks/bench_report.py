@@ -12,12 +12,13 @@ Target of the report work: the report of the largest example in ≤ 5 s.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import median_seconds
 
 from cleanprod.io import read_document
 from cleanprod.report.data import report_data
@@ -25,15 +26,6 @@ from cleanprod.report.render import pdf_of, render_html
 from cleanprod.services.report import write_report
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def median_seconds(action, repeat: int) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def largest_example() -> Path:

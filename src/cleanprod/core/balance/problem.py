@@ -205,3 +205,10 @@ class Reconciliation:
     def bounded(self) -> bool:
         """Whether bounds had to be imposed (the plain solution had a negative flow)."""
         return bool(self.at_bound)
+
+
+def bound_slack(problem: BalanceProblem, value: np.ndarray) -> float:
+    """How far below its bound a value may lie and still count as at it [canonical units]:
+    1e-9 of the largest value or measurement (at least 1e-9)."""
+    scale = np.nanmax(np.abs(np.concatenate([value, problem.measured_value, [1.0]])))
+    return 1e-9 * scale

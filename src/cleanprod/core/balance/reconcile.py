@@ -40,6 +40,7 @@ from cleanprod.core.balance.problem import (
     UNOBSERVABLE,
     BalanceProblem,
     Reconciliation,
+    bound_slack,
 )
 from cleanprod.errors import CleanprodError
 
@@ -254,7 +255,7 @@ def reconcile(
     tried: set[bytes] = set()
     for _ in range(2 * problem.n_variables + 2):
         determined = measured | solution.observable
-        slack = _bound_slack(problem, solution.value)
+        slack = bound_slack(problem, solution.value)
         below = determined & ~active & (solution.value < problem.lower - slack)
         if below.any():
             active |= below
@@ -323,11 +324,6 @@ def describe_equation(label: str) -> str:
     if kind == "ratio" and name:
         return f"ratio '{name}'"
     return label
-
-
-def _bound_slack(problem: BalanceProblem, value: np.ndarray) -> float:
-    scale = np.nanmax(np.abs(np.concatenate([value, problem.measured_value, [1.0]])))
-    return 1e-9 * scale
 
 
 def _starting_point(problem: BalanceProblem) -> np.ndarray:

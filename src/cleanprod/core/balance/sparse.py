@@ -83,6 +83,7 @@ from cleanprod.core.balance.problem import (
     UNOBSERVABLE,
     BalanceProblem,
     Reconciliation,
+    bound_slack,
 )
 from cleanprod.core.balance.reconcile import ReconciliationError
 
@@ -886,7 +887,7 @@ def _hold_at_bounds(problem: BalanceProblem) -> tuple[_Step, int]:
     from then on. Returns the last step and the number of linear solves.
     """
     exact = problem.is_measured & (problem.measured_sd == 0.0)
-    slack = _bound_slack(problem, problem.measured_value)
+    slack = bound_slack(problem, problem.measured_value)
     if np.any(exact & (problem.measured_value < problem.lower - slack)):
         index = int(np.flatnonzero(exact & (problem.measured_value < problem.lower - slack))[0])
         raise ReconciliationError(
@@ -901,7 +902,7 @@ def _hold_at_bounds(problem: BalanceProblem) -> tuple[_Step, int]:
     one_at_a_time = False
     solves = 1
     for _ in range(MOST_ACTIVE_SET_ROUNDS):
-        slack = _bound_slack(problem, step.value)
+        slack = bound_slack(problem, step.value)
         shortfall = np.where(
             step.determined & ~held & ~exact, (problem.lower - slack) - step.value, 0.0
         )
@@ -951,11 +952,6 @@ def _worst(mask: np.ndarray, badness: np.ndarray) -> np.ndarray:
     if mask.any():
         single[np.flatnonzero(mask)[np.argmax(badness[mask])]] = True
     return single
-
-
-def _bound_slack(problem: BalanceProblem, value: np.ndarray) -> float:
-    scale = np.nanmax(np.abs(np.concatenate([value, problem.measured_value, [1.0]])))
-    return 1e-9 * scale
 
 
 # --------------------------------------------------------------------------------------------
