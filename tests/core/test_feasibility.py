@@ -145,7 +145,8 @@ def test_options_feasibility_co2e_of_a_fuel_bought_into_a_store():
     # Diesel is bought into a tank and burned from it: the fuel is named on the flow burned,
     # the price on the purchase; cutting the purchase by 10 % saves 10 % of the CO2e too.
     document = copy.deepcopy(LINE)
-    document["processes"].append({"id": "tank", "name": "Diesel tank"})
+    document["processes"].append({"id": "tank", "name": "Diesel tank", "stock": True,
+                                  "stock_change": "0 kg"})  # fmt: skip
     document["flows"] += [
         {"id": "diesel-bought", "name": "Diesel bought", "to": "tank", "kind": "input",
          "value": "1000 kg", "sd": "0 kg", "price": "1 USD/kg"},

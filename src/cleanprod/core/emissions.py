@@ -507,6 +507,28 @@ class EmissionsResult:
         }
 
 
+def fuel_of_store(assessment: Assessment, flow: Flow) -> str | None:
+    """The fuel a flow brings to a store (a process with ``stock``: a fuel tank, a woodpile)
+    whose outflows in the flow's layer all carry that one fuel; ``None`` otherwise.
+
+    A fuel is named on the flow that is burned; this tells that the purchase feeding its
+    store is that fuel too (for the indicators' materials and the options' CO₂e).
+    """
+    target = flow.to_process
+    if target is None:
+        return None
+    store = next((process for process in assessment.processes if process.id == target), None)
+    outflows = [
+        other
+        for other in assessment.flows
+        if other.from_process == target and other.layer == flow.layer
+    ]
+    fuels = {other.fuel for other in outflows}
+    if store is None or not store.stock or len(fuels) != 1 or None in fuels:
+        return None
+    return fuels.pop()
+
+
 def assessment_year(assessment: Assessment) -> int:
     """The year of the assessment period: the year of its middle day."""
     start, end = assessment.period.start, assessment.period.end

@@ -30,7 +30,7 @@ import numpy as np
 from cleanprod.core import finance
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.costing import LOSS_KINDS, MfcaResult, unit_cost
-from cleanprod.core.emissions import EmissionsResult
+from cleanprod.core.emissions import EmissionsResult, fuel_of_store
 from cleanprod.core.verification import verified_saving
 from cleanprod.model.assessment import Assessment, Option
 from cleanprod.units import conversion_factor
@@ -153,21 +153,20 @@ def option_savings(
 
 def _co2e_per_unit(assessment: Assessment, emissions: EmissionsResult) -> dict[str, float]:
     """CO₂e [kg] per canonical unit of each flow with a fuel — and of a purchase that feeds a
-    store (a fuel tank, a woodpile) whose outflows carry one fuel, so that saving the fuel
-    bought saves its emissions too."""
+    store of one fuel (:func:`cleanprod.core.emissions.fuel_of_store`), so that saving the
+    fuel bought saves its emissions too."""
     per_unit = {
         entry.flow: entry.co2e / entry.quantity for entry in emissions.flows if entry.quantity > 0
     }
     for flow in assessment.flows:
-        if flow.id in per_unit or flow.to_process is None:
+        if flow.id in per_unit or fuel_of_store(assessment, flow) is None:
             continue
-        onward = [
-            other
+        factors = {
+            per_unit.get(other.id)
             for other in assessment.flows
             if other.from_process == flow.to_process and other.layer == flow.layer
-        ]
-        factors = {per_unit.get(other.id) for other in onward}
-        if onward and len(factors) == 1 and None not in factors:
+        }
+        if len(factors) == 1 and None not in factors:
             per_unit[flow.id] = factors.pop()
     return per_unit
 

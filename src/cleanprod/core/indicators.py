@@ -108,6 +108,7 @@ import yaml
 
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.balance.network import FLOW, STOCK
+from cleanprod.core.emissions import fuel_of_store
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment, Flow, Product
 from cleanprod.units import UnitError, conversion_factor, dimension_of
@@ -390,18 +391,11 @@ def is_fuel(assessment: Assessment, flow: Flow) -> bool:
     """Whether a mass-layer input is a fuel (see the module's description)."""
     if flow.fuel is not None:
         return True
-    target = flow.to_process
-    if target is None:
+    if flow.to_process is None:
         return False
-    outputs = [
-        other
-        for other in assessment.flows
-        if other.from_process == target and other.layer == flow.layer
-    ]
-    store = next(process for process in assessment.processes if process.id == target).stock
-    if store and outputs and all(other.fuel is not None for other in outputs):
+    if fuel_of_store(assessment, flow) is not None:
         return True
-    return _energy_from_outside_with_fuel(assessment, target)
+    return _energy_from_outside_with_fuel(assessment, flow.to_process)
 
 
 def _material_layers(assessment: Assessment) -> list[str]:
