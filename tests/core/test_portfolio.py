@@ -107,6 +107,8 @@ def test_choose_portfolio_refuses_what_it_cannot_do():
         portfolio(document)
     with pytest.raises(PortfolioError, match="unknown objective"):
         portfolio(PLANT, objective="profit")
+    with pytest.raises(PortfolioError, match="a budget is 0 or more"):
+        portfolio(PLANT, budget=-5)
 
 
 def test_options_portfolio_cli(run_cli, write_document_file):

@@ -126,6 +126,8 @@ def choose_portfolio(
     """
     if objective not in OBJECTIVES:
         raise PortfolioError(f"unknown objective '{objective}'; choose {', '.join(OBJECTIVES)}")
+    if budget is not None and not budget >= 0:
+        raise PortfolioError(f"a budget is 0 or more, found {budget:g}")
     rate, escalation, _, _ = finance_settings(assessment)
     if rate is None:
         raise PortfolioError("the portfolio needs 'finance: {discount_rate: ...}' in the document")
@@ -184,7 +186,10 @@ def choose_portfolio(
         bounds=Bounds(0, 1),
     )
     if not result.success:
-        raise PortfolioError(f"no portfolio meets the constraints ({result.message})")
+        raise PortfolioError(
+            "no set of options meets the budget and the options' dependencies; check "
+            f"'depends_on' for options that need one that is rejected ({result.message})"
+        )
     picked = [columns[column] for column in np.flatnonzero(result.x > 0.5)]
     chosen = tuple(
         option.id for option in assessment.options if any(option.id in s for _, s, _ in picked)
