@@ -8,8 +8,10 @@ STAMP_DEV := $(VENV)/.installed-dev
 # Debian packages of the report (`cleanprod report`): Pango and HarfBuzz for WeasyPrint, the
 # Noto fonts that carry Vietnamese, Lao (Noto Sans Lao) and Khmer (Noto Sans Khmer), and
 # poppler-utils (pdftoppm, pdftotext, pdffonts), which the report's tests read the PDF with.
+# The platform's tests need a PostgreSQL server (started by tests/with_postgres.py as a
+# throwaway cluster) and Chromium (driven headless by Playwright in tests/web/browser).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core poppler-utils
+	fonts-noto-core poppler-utils postgresql chromium
 STAMP_DEBIAN := $(VENV)/.installed-debian
 REPORT_LANGUAGES := en vi lo km
 
@@ -71,11 +73,14 @@ run: $(STAMP_RUN) $(STAMP_DEBIAN)
 	done; done | xargs -P 2 -L 1 sh -c \
 	  '$(BIN)/cleanprod report "$$0" --lang "$$1" -o "$$2.html" -o "$$2.pdf"'
 
-## make test: ruff and the whole pytest suite
+## make test: ruff, the whole pytest suite (the platform on SQLite), then the platform's tests
+## again on a throwaway PostgreSQL server
 test: $(STAMP_DEV) $(STAMP_DEBIAN)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	$(BIN)/python tests/with_postgres.py $(BIN)/python -m pytest tests/web -p no:cacheprovider \
+	  -m "not browser"
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check --fix .
@@ -87,15 +92,16 @@ lock: $(BIN)/python
 	{ echo '# Pinned versions; regenerate with `make lock`.'; echo "pip==$$($(BIN)/python -m pip --version | cut -d' ' -f2)"; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e'; } > $(CONSTRAINTS)
 
-## make messages: extract every message of the report (templates, charts, words) into the
-## catalogue template src/cleanprod/report/locale/cleanprod.pot, and bring the vi, lo and km
-## catalogues up to date with it (new messages empty, to translate; none is guessed).
+## make messages: extract every message of the report (templates, charts, words) and every
+## sentence of the calculations the report shows (`Message("...")` in src/cleanprod/core) into
+## the catalogue template src/cleanprod/report/locale/cleanprod.pot, and bring the vi, lo and
+## km catalogues up to date with it (new messages empty, to translate; none is guessed).
 ## `cleanprod report --lang vi` refuses a catalogue with an empty message.
 LOCALE := src/cleanprod/report/locale
 messages: $(STAMP_DEV)
 	$(BIN)/pybabel extract --no-location --omit-header --sort-output \
-	  -F src/cleanprod/report/babel.cfg -k t -k N_ --project cleanprod \
-	  -o $(LOCALE)/cleanprod.pot src/cleanprod/report
+	  -F src/cleanprod/report/babel.cfg -k t -k N_ -k Message --project cleanprod \
+	  -o $(LOCALE)/cleanprod.pot src/cleanprod/report src/cleanprod/core
 	for lang in vi lo km; do \
 	  if [ -f $(LOCALE)/$$lang/LC_MESSAGES/cleanprod.po ]; then \
 	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D cleanprod -l $$lang \

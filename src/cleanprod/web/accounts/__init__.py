@@ -1,0 +1,1 @@
+"""Organisations and people: CP centres, partners, and the roles of their users."""

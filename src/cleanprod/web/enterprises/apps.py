@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class EnterprisesConfig(AppConfig):
+    name = "cleanprod.web.enterprises"
+    label = "enterprises"
+    verbose_name = "Enterprises"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from cleanprod.web.enterprises.models import Contact, Enterprise
+
+        auditlog.register(Enterprise, m2m_fields={"consultants"})
+        auditlog.register(Contact)

@@ -1,0 +1,160 @@
+"""The platform's one permission filter: who may see and change what.
+
+Every page and every API endpoint reads records through :meth:`RestrictedQuerySet.restrict`,
+which filters a query by the user and the action; an object-level check
+(:func:`is_permitted`) is the same filter applied to one row. Nothing else decides access.
+
+The rules (issue 7, "organisations and people"):
+
+- The **registry** of enterprises (name, country, province, sector, size, supply-chain role)
+  is visible to every signed-in member of an organisation; an enterprise user sees only their
+  own enterprise.
+- An enterprise's **confidential data** (contacts, assessments and their costs, balances and
+  options) is visible only to the staff (centre administrators and consultants) of the
+  organisation that registered it, to the consultants assigned to it, and to its own users.
+  A programme viewer (donor) sees none of it: only aggregates.
+- **Changes** to an enterprise or its data: the staff of its organisation and its assigned
+  consultants. **Deleting**: a centre administrator of its organisation.
+- A superuser may do everything.
+
+A model takes part by using :class:`RestrictedQuerySet` as its manager and saying how it
+reaches its enterprise (``permission_path``: ``""`` for the enterprise itself,
+``"enterprise"``, ``"assessment__enterprise"`` ...) and whether it is confidential.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from cleanprod.web.accounts.choices import STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
+NOTHING = Q(pk__in=[])
+EVERYTHING = Q()
+
+
+def profile_of(user: User) -> Any | None:
+    """The user's profile, or None (signed out, or a user with no place on the platform)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except Exception:  # RelatedObjectDoesNotExist: a user created without a profile
+        return None
+
+
+def enterprise_condition(
+    user: User, action: Action | str, path: str = "", confidential: bool = True
+) -> Q:
+    """The condition on the enterprise reached by ``path`` under which ``user`` may do
+    ``action``.
+
+    Parameters
+    ----------
+    user
+        The signed-in user (or an anonymous one, who may do nothing).
+    action
+        ``view``, ``change`` or ``delete``.
+    path
+        The lookup from the filtered model to its enterprise; ``""`` for an enterprise.
+    confidential
+        Whether viewing the record shows an enterprise's confidential data.
+    """
+    action = Action(action)
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    if getattr(user, "is_superuser", False):
+        return EVERYTHING
+    profile = profile_of(user)
+    if profile is None:
+        return NOTHING
+    enterprise = path or "pk"
+    organisation = f"{path}__organisation" if path else "organisation"
+
+    if profile.role == Role.ENTERPRISE_USER:
+        if action != Action.VIEW or profile.enterprise_id is None:
+            return NOTHING
+        return Q(**{enterprise: profile.enterprise_id})
+
+    if action == Action.VIEW and not confidential:
+        return EVERYTHING
+    if profile.role == Role.PROGRAMME_VIEWER:
+        return NOTHING
+
+    from cleanprod.web.enterprises.models import Enterprise
+
+    own_organisation = Q(**{organisation: profile.organisation_id})
+    if action == Action.DELETE:
+        return own_organisation if profile.role == Role.CENTRE_ADMIN else NOTHING
+    assigned = Enterprise.consultants.through.objects.filter(user_id=user.pk).values(
+        "enterprise_id"
+    )
+    if profile.role in STAFF_ROLES:
+        return own_organisation | Q(**{f"{enterprise}__in": assigned})
+    return NOTHING
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """A query that can be narrowed to what a user may see or do."""
+
+    def restrict(self, user: User, action: Action | str = Action.VIEW) -> RestrictedQuerySet:
+        model = self.model
+        condition = enterprise_condition(
+            user,
+            action,
+            path=getattr(model, "permission_path", ""),
+            confidential=getattr(model, "confidential", True),
+        )
+        return self.filter(condition)
+
+
+def is_permitted(user: User, action: Action | str, obj: models.Model) -> bool:
+    """Whether ``user`` may do ``action`` on ``obj``: the same filter, applied to one row."""
+    return type(obj).objects.filter(pk=obj.pk).restrict(user, action).exists()
+
+
+def can_register_enterprises(user: User) -> bool:
+    """Centre staff (and superusers) register enterprises, for their own organisation."""
+    if getattr(user, "is_superuser", False):
+        return True
+    profile = profile_of(user)
+    return profile is not None and profile.role in STAFF_ROLES
+
+
+def get_permitted(
+    queryset: models.QuerySet, user: User, action: Action | str = Action.VIEW, **lookup: Any
+) -> Any:
+    """The one object of ``queryset`` matching ``lookup`` that ``user`` may see, checked for
+    ``action`` as well.
+
+    Raises
+    ------
+    Http404
+        When there is no such object or the user may not see it: its existence is not told.
+    PermissionDenied
+        When the user may see it but not do ``action``.
+    """
+    try:
+        obj = queryset.restrict(user, Action.VIEW).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found") from None
+    if Action(action) != Action.VIEW and not is_permitted(user, action, obj):
+        raise PermissionDenied
+    return obj
