@@ -59,6 +59,7 @@ from scipy.sparse.linalg import spsolve
 
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.balance.network import FLOW, STOCK
+from cleanprod.core.messages import Message, layer_word
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment, Flow
 from cleanprod.model.choices import BUILTIN_LAYERS, COST_TYPES
@@ -363,8 +364,13 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
             key = entry.allocation
             if key not in present and present:
                 model.notes.append(
-                    f"{process}: no output in the {key} layer; its energy and system costs are "
-                    f"split by {present[0]}"
+                    Message(
+                        "{step}: no output in the {layer} layer; its energy and system costs are "
+                        "split by {key}",
+                        step=process,
+                        layer=layer_word(key),
+                        key=layer_word(present[0]),
+                    )
                 )
                 key = present[0]
         else:
@@ -378,7 +384,9 @@ def _evaluate(model: _Model, quantity: np.ndarray, stock: dict[tuple[str, str], 
             made = [layer for layer in preference if layer in producing]
             key = (made or present or ["mass"])[0]
         share = entry.product_share
-        keys[process] = f"{share:.0%} to the product" if share is not None else key
+        keys[process] = (
+            Message("{share:.0%} to the product", share=share) if share is not None else key
+        )
         key_split = (
             _split(material_outputs, key)
             if share is None
@@ -606,11 +614,18 @@ def material_flow_costs(
                 if flow.from_process == process and flow.id in unobservable
             ]
             why = (
-                f"the balance cannot estimate {', '.join(unknown)}"
+                Message("the balance cannot estimate {flows}", flows=", ".join(unknown))
                 if unknown
-                else "it has no output to carry them"
+                else Message("it has no output to carry them")
             )
-            notes.append(f"{process}: {amounts.sum():,.0f} of costs cannot be split: {why}")
+            notes.append(
+                Message(
+                    "{step}: {amount:,.0f} of costs cannot be split: {reason}",
+                    step=process,
+                    amount=amounts.sum(),
+                    reason=why,
+                )
+            )
     sds = (
         _standard_deviations(model, balance, quantity, stock, figures)
         if standard_deviations
@@ -667,8 +682,11 @@ def material_flow_costs(
         )
         if flow_id in figures.reused_in:
             notes.append(
-                f"{flow_id} is used again in {figures.reused_in[flow_id]}: its cost is also "
-                "part of that step's costs"
+                Message(
+                    "{flow} is used again in {step}: its cost is also part of that step's costs",
+                    flow=flow_id,
+                    step=figures.reused_in[flow_id],
+                )
             )
     losses.sort(key=lambda item: (-item.total, item.flow))
 
@@ -707,7 +725,7 @@ def material_flow_costs(
         notes=tuple(
             notes
             + [
-                f"{flow}: unknown to the balance"
+                Message("{flow}: unknown to the balance", flow=flow)
                 for flow in unobservable
                 if flows[model.index[flow]].price is not None
             ]

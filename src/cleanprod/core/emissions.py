@@ -48,6 +48,7 @@ import yaml
 
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.balance.network import FLOW
+from cleanprod.core.messages import Message, kind_word
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment, EmissionFactor, Flow
 from cleanprod.units import conversion_factor, dimension_name, dimension_of
@@ -62,6 +63,13 @@ DOCUMENT = "document"
 IPCC_DEFAULT = "IPCC 2006 default"
 #: Grid factor types, in the order the default choice prefers them within one year.
 GRID_TYPES = ("combined margin", "grid average", "operating margin", "build margin")
+#: The grid factor types, as a note names them.
+GRID_TYPE_WORDS = {
+    "combined margin": Message("combined margin"),
+    "grid average": Message("grid average"),
+    "operating margin": Message("operating margin"),
+    "build margin": Message("build margin"),
+}
 #: The electricity system whose factors are used by default.
 NATIONAL_GRID = "national"
 
@@ -356,13 +364,31 @@ def _grid_factor(unit: str, country: str, year: int) -> ResolvedFactor:
         ),
     )
     notes = []
-    if chosen != year:
-        which = "latest published" if chosen < year else "earliest published"
-        notes.append(f"grid factor of {chosen} used for {year} ({which})")
+    if chosen < year:
+        notes.append(
+            Message(
+                "grid factor of {chosen} used for {year} (latest published)",
+                chosen=chosen,
+                year=year,
+            )
+        )
+    elif chosen > year:
+        notes.append(
+            Message(
+                "grid factor of {chosen} used for {year} (earliest published)",
+                chosen=chosen,
+                year=year,
+            )
+        )
     if row.factor_type != GRID_TYPES[0]:
         notes.append(
-            f"grid factor for {row.country} {chosen}: the {row.factor_type} (no combined margin "
-            f"is published for that year)"
+            Message(
+                "grid factor for {country} {year}: the {factor_type} (no combined margin is "
+                "published for that year)",
+                country=row.country,
+                year=chosen,
+                factor_type=GRID_TYPE_WORDS.get(row.factor_type, row.factor_type),
+            )
         )
     return ResolvedFactor(
         fuel=ELECTRICITY,
@@ -383,7 +409,14 @@ def _ipcc_factor(factors: FuelFactors, fuel: str, unit: str) -> ResolvedFactor:
     notes: tuple[str, ...] = ()
     if _dimension_kind(unit) == "volume":
         source = f"{source}; density: {factors.density_source}"
-        notes = (f"{fuel} in {unit} converted to mass with {factors.density:.4g} kg/l",)
+        notes = (
+            Message(
+                "{fuel} in {unit} converted to mass with {density:.4g} kg/l",
+                fuel=fuel,
+                unit=unit,
+                density=factors.density,
+            ),
+        )
     return ResolvedFactor(
         fuel=fuel,
         value=factors.co2e_per_tj * energy,
@@ -428,8 +461,14 @@ def _document_factor(override: EmissionFactor, unit: str) -> ResolvedFactor:
                 f"the flow is in {unit} ({dimension_name(unit)}); give the factor per {unit}"
             ) from None
         notes = (
-            f"the document's factor for {fuel} ({given}) converted to kg/{unit} with cleanprod's "
-            f"calorific value and density of {factors.ipcc_fuel}",
+            Message(
+                "the document's factor for {fuel} ({factor}) converted to kg/{unit} with "
+                "cleanprod's calorific value and density of {ipcc_fuel}",
+                fuel=fuel,
+                factor=str(given),
+                unit=unit,
+                ipcc_fuel=factors.ipcc_fuel,
+            ),
         )
     return ResolvedFactor(
         fuel=fuel,
@@ -577,8 +616,13 @@ def flow_emissions(assessment: Assessment, balance: AssessmentBalance) -> Emissi
             continue
         if flow.to_process is None:
             notes.append(
-                f"{flow.id}: leaves the system ({flow.kind}), so its {flow.fuel} is not burned "
-                f"here and is not counted"
+                Message(
+                    "{flow}: leaves the system ({kind}), so its {fuel} is not burned here and is "
+                    "not counted",
+                    flow=flow.id,
+                    kind=kind_word(flow.kind),
+                    fuel=flow.fuel,
+                )
             )
             continue
         unit = assessment.layer_unit(flow.layer)

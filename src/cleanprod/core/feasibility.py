@@ -31,6 +31,7 @@ from cleanprod.core import finance
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.costing import LOSS_KINDS, MfcaResult, unit_cost
 from cleanprod.core.emissions import EmissionsResult, fuel_of_store
+from cleanprod.core.messages import Message, join_words, kind_word, layer_word
 from cleanprod.core.verification import verified_saving
 from cleanprod.model.assessment import Assessment, Option
 from cleanprod.units import conversion_factor
@@ -103,8 +104,12 @@ def option_savings(
         if effect.relative is not None:
             if not math.isfinite(value):
                 notes.append(
-                    f"{flow.id}: the balance cannot estimate it, so {effect.change} of it cannot "
-                    "be valued; give the change as a quantity"
+                    Message(
+                        "{flow}: the balance cannot estimate it, so {change} of it cannot be "
+                        "valued; give the change as a quantity",
+                        flow=flow.id,
+                        change=effect.change,
+                    )
                 )
                 continue
             change = effect.relative * value * year
@@ -122,13 +127,20 @@ def option_savings(
             per_unit = 0.0
             if flow.kind == "input":
                 notes.append(
-                    f"{flow.id}: it has no price, so saving it saves no money here; give the "
-                    "flow a price (pumping, treatment) to value it"
+                    Message(
+                        "{flow}: it has no price, so saving it saves no money here; give the "
+                        "flow a price (pumping, treatment) to value it",
+                        flow=flow.id,
+                    )
                 )
             elif flow.kind not in LOSS_KINDS:
                 notes.append(
-                    f"{flow.id}: a change of a {flow.kind} flow saves no money by itself; put "
-                    "the effect on the input or the loss it changes"
+                    Message(
+                        "{flow}: a change of a {kind} flow saves no money by itself; put the "
+                        "effect on the input or the loss it changes",
+                        flow=flow.id,
+                        kind=kind_word(flow.kind),
+                    )
                 )
         money = -change * per_unit
         co2e = -change * co2e_per_unit.get(flow.id, 0.0)
@@ -268,20 +280,27 @@ def options_feasibility(
                         investment, extra_cost, years, rate, -resource.change
                     )
                     if cost is not None:
-                        levelised[f"{resource.layer} ({resource.unit})"] = cost * to_currency
+                        what = Message.wordless(
+                            "{layer} ({unit})", layer=layer_word(resource.layer), unit=resource.unit
+                        )
+                        levelised[what] = cost * to_currency
         else:
             missing = [
                 what
                 for what, absent in (
-                    ("a lifetime", years is None),
-                    ("a discount rate", rate is None),
+                    (Message("a lifetime"), years is None),
+                    (Message("a discount rate"), rate is None),
                 )
                 if absent
             ]
             payback = float(finance.simple_payback(investment, savings - extra_cost))
             notes.append(
-                f"no NPV, IRR or risk analysis without {' and '.join(missing)} (give the "
-                "option's 'lifetime' and 'finance: {discount_rate: ...}')"
+                Message(
+                    "no NPV, IRR or risk analysis without {missing} (give the option's "
+                    "'lifetime' and '{setting}')",
+                    missing=join_words(missing),
+                    setting="finance: {discount_rate: ...}",
+                )
             )
             appraisal = finance.Appraisal(
                 npv=math.nan,
@@ -291,7 +310,9 @@ def options_feasibility(
                 benefit_cost_ratio=None,
             )
         if savings == 0 and not option.effects and option.annual_savings is None:
-            notes.append("no savings given: add its effects on the flows or 'annual_savings'")
+            notes.append(
+                Message("no savings given: add its effects on the flows or 'annual_savings'")
+            )
         verified = _verified(assessment, option, to_currency) if option.monitoring else {}
         rows.append(
             OptionFeasibility(

@@ -36,6 +36,7 @@ import yaml
 
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.costing import MfcaResult
+from cleanprod.core.messages import Message
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment
 
@@ -207,8 +208,11 @@ def cpa_focus(
     streams.sort(key=lambda item: (-item.score, -item.cost, item.flow))
     if not any(flow.causes for flow in assessment.flows):
         notes.append(
-            "no causes are recorded on the waste streams: every stream takes the middle ease "
-            f"({defaults['ease_unknown']}); record them under each flow's 'causes'"
+            Message(
+                "no causes are recorded on the waste streams: every stream takes the middle "
+                "ease ({ease}); record them under each flow's 'causes'",
+                ease=defaults["ease_unknown"],
+            )
         )
 
     processes = []

@@ -109,6 +109,7 @@ import yaml
 from cleanprod.core.balance.assess import AssessmentBalance
 from cleanprod.core.balance.network import FLOW, STOCK
 from cleanprod.core.emissions import fuel_of_store
+from cleanprod.core.messages import Message, layer_word
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment, Flow, Product
 from cleanprod.units import UnitError, conversion_factor, dimension_of
@@ -126,7 +127,7 @@ BELOW, WITHIN, ABOVE = "below", "within", "above"
 Z_95 = 1.96
 #: Relative step of the central differences.
 _STEP = 1e-6
-#: The note of a document whose CO₂e cannot be computed here.
+#: How the note of a document whose CO₂e cannot be computed here begins.
 NO_EMISSION_FACTORS = "the CO2e indicator is left out"
 
 
@@ -455,13 +456,19 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
 
     if "water" in layers:
         water = [flow for flow in assessment.flows if flow.layer == "water" and _enters(flow)]
-        add(WATER, "Water use", "Specific water consumption", unit("water"), water)
+        add(
+            WATER,
+            Message("Water use"),
+            Message("Specific water consumption"),
+            unit("water"),
+            water,
+        )
         if len(water) > 1:
             for flow in water:
                 add(
                     f"{WATER}:{flow.id}",
-                    f"Water: {flow.name}",
-                    f"Specific water consumption: {flow.name}",
+                    Message("Water: {flow}", flow=flow.name),
+                    Message("Specific water consumption: {flow}", flow=flow.name),
                     unit("water"),
                     [flow],
                 )
@@ -469,18 +476,24 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
         energy = [flow for flow in assessment.flows if flow.layer == "energy" and _enters(flow)]
         electric = [flow for flow in energy if flow.fuel == ELECTRICITY_FUEL]
         fuels = [flow for flow in energy if flow.fuel != ELECTRICITY_FUEL]
-        add(ENERGY, "Energy use", "Specific energy consumption", unit("energy"), energy)
+        add(
+            ENERGY,
+            Message("Energy use"),
+            Message("Specific energy consumption"),
+            unit("energy"),
+            energy,
+        )
         add(
             ELECTRICITY,
-            "Electricity use",
-            "Specific electricity consumption",
+            Message("Electricity use"),
+            Message("Specific electricity consumption"),
             unit("energy"),
             electric,
         )
         add(
             FUEL_ENERGY,
-            "Fuel energy use",
-            "Specific fuel energy consumption",
+            Message("Fuel energy use"),
+            Message("Specific fuel energy consumption"),
             unit("energy"),
             fuels,
         )
@@ -489,8 +502,8 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
     if "mass" in layers:
         add(
             MATERIALS,
-            "Main materials (mass)",
-            "Specific consumption of main materials",
+            Message("Main materials (mass)"),
+            Message("Specific consumption of main materials"),
             unit("mass"),
             in_mass,
         )
@@ -498,15 +511,15 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
         add(
             f"material:{flow.id}",
             flow.name,
-            f"Specific consumption: {flow.name}",
+            Message("Specific consumption: {flow}", flow=flow.name),
             unit(flow.layer),
             [flow],
         )
     if "mass" in layers:
         add(
             WASTE,
-            "Waste generated",
-            "Waste intensity",
+            Message("Waste generated"),
+            Message("Waste intensity"),
             unit("mass"),
             losses_where_they_arise(assessment, "mass"),
             productivity=False,
@@ -514,8 +527,8 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
     if "water" in layers:
         add(
             WASTEWATER,
-            "Wastewater generated",
-            "Wastewater intensity",
+            Message("Wastewater generated"),
+            Message("Wastewater intensity"),
             unit("water"),
             losses_where_they_arise(assessment, "water"),
             productivity=False,
@@ -525,8 +538,8 @@ def _resources(assessment: Assessment, emissions: Any) -> list[_Resource]:
         resources_.append(
             _Resource(
                 CO2E,
-                "Greenhouse-gas emissions (CO2e)",
-                "GHG intensity (CO2e)",
+                Message("Greenhouse-gas emissions (CO2e)"),
+                Message("GHG intensity (CO2e)"),
                 "kg",
                 terms,
                 productivity=False,
@@ -643,12 +656,21 @@ def _product_models(
             reference = quantities.value(flow)[0]
             if not math.isfinite(reference) or reference <= 0.0:
                 notes.append(
-                    f"{product.id}: the balance cannot estimate its flow {flow}; its quantity "
-                    f"is taken as exact"
+                    Message(
+                        "{product}: the balance cannot estimate its flow {flow}; its quantity is "
+                        "taken as exact",
+                        product=product.id,
+                        flow=flow,
+                    )
                 )
                 flow = None
         else:
-            notes.append(f"{product.id}: no flow carries it; its quantity is taken as exact")
+            notes.append(
+                Message(
+                    "{product}: no flow carries it; its quantity is taken as exact",
+                    product=product.id,
+                )
+            )
         models.append(
             _ProductModel(
                 product,
@@ -689,9 +711,11 @@ def _choose_allocation(
     if priced:
         return BY_VALUE
     notes.append(
-        "the products are in units of different kinds, not all have a flow in one layer, and "
-        "not all have a price: the site's totals cannot be shared between them, so there are "
-        "no indicators per product (give each product's flow, or a price)"
+        Message(
+            "the products are in units of different kinds, not all have a flow in one layer, "
+            "and not all have a price: the site's totals cannot be shared between them, so "
+            "there are no indicators per product (give each product's flow, or a price)"
+        )
     )
     return None
 
@@ -766,11 +790,13 @@ def _emissions(assessment: Assessment, balance: AssessmentBalance, notes: list[s
     try:
         result = flow_emissions(assessment, balance)
     except EmissionFactorError as error:
-        notes.append(f"{NO_EMISSION_FACTORS}: {error}")
+        notes.append(Message("the CO2e indicator is left out: {reason}", reason=str(error)))
         return None
     for flow in result.missing:
-        notes.append(f"CO2e: {flow} cannot be estimated by the balance and is not counted")
-    notes.extend(f"CO2e: {note}" for note in result.notes)
+        notes.append(
+            Message("CO2e: {flow} cannot be estimated by the balance and is not counted", flow=flow)
+        )
+    notes.extend(Message("CO2e: {note}", note=note) for note in result.notes)
     return result
 
 
@@ -800,8 +826,14 @@ def _stock_notes(
                     unit = network.reporting_units[layer]
                     factor = network.layer_factor(layer)
                     notes.append(
-                        f"{process.id}: its {layer} stock changed by {change * factor:+,.4g} "
-                        f"{unit}; the indicators count what entered the site, not what was used"
+                        Message(
+                            "{step}: its {layer} stock changed by {change:+,.4g} {unit}; the "
+                            "indicators count what entered the site, not what was used",
+                            step=process.id,
+                            layer=layer_word(layer),
+                            change=change * factor,
+                            unit=unit,
+                        )
                     )
     return notes
 
@@ -816,20 +848,34 @@ def _benchmark(
 ) -> tuple[Comparison | None, str | None]:
     """The comparison of an indicator with the first row for it that fits its units."""
     if not math.isfinite(value):
-        return None, "not estimated"
+        return None, Message("not estimated")
     candidates = [row for row in rows if row.indicator == key]
     if not candidates:
-        return None, "no benchmark"
+        return None, Message("no benchmark")
     reasons = []
     for row in candidates:
         try:
             low, high = row.converted(unit, per)
         except UnitError:
-            reasons.append(f"{row.id} is per {row.per}, the product is counted in {per}")
+            reasons.append(
+                Message(
+                    "{benchmark} is per {per}, the product is counted in {unit}",
+                    benchmark=row.id,
+                    per=row.per,
+                    unit=per,
+                )
+            )
             continue
         verdict, significant = compare(value, sd, low, high)
         return Comparison(row, low, high, verdict, significant), None
-    return None, "no benchmark fits: " + "; ".join(reasons)
+    return None, Message("no benchmark fits: {reasons}", reasons=_semicolons(reasons))
+
+
+def _semicolons(items: Sequence[str]) -> str:
+    """``a; b; c``, each translated on its own."""
+    if len(items) == 1:
+        return items[0]
+    return Message.wordless("{first}; {rest}", first=items[0], rest=_semicolons(items[1:]))
 
 
 def _indicator(
@@ -893,11 +939,20 @@ def enterprise_indicators(
     sector, isic = assessment.enterprise.sector, assessment.enterprise.isic
     rows = [row for row in rows if row.applies_to(sector, isic)]
     if not rows:
-        notes.append(
-            f"no benchmark for the sector '{sector}'"
-            + (f" (ISIC {isic})" if isic else "")
-            + " in cleanprod's table"
-        )
+        if isic:
+            notes.append(
+                Message(
+                    "no benchmark for the sector '{sector}' (ISIC {isic}) in cleanprod's table",
+                    sector=sector,
+                    isic=isic,
+                )
+            )
+        else:
+            notes.append(
+                Message(
+                    "no benchmark for the sector '{sector}' in cleanprod's table", sector=sector
+                )
+            )
     quantities = _Quantities(assessment, balance)
     emissions = _emissions(assessment, balance, notes)
     counted = _resources(assessment, emissions)
@@ -906,8 +961,12 @@ def enterprise_indicators(
         unknown = [flow for flow in resource.flows if not math.isfinite(quantities.value(flow)[0])]
         if unknown:
             notes.append(
-                f"{resource.key}: the balance cannot estimate {', '.join(unknown)}, so it is not "
-                f"computed (measure one of them)"
+                Message(
+                    "{indicator}: the balance cannot estimate {flows}, so it is not computed "
+                    "(measure one of them)",
+                    indicator=resource.key,
+                    flows=", ".join(unknown),
+                )
             )
 
     totals = []
@@ -923,8 +982,10 @@ def enterprise_indicators(
     models = _product_models(assessment, quantities, notes) if assessment.products else []
     if not models:
         notes.append(
-            "the document lists no product: indicators per unit of product need one under "
-            "'products' (its quantity and the flow that carries it)"
+            Message(
+                "the document lists no product: indicators per unit of product need one under "
+                "'products' (its quantity and the flow that carries it)"
+            )
         )
     allocation = _choose_allocation(assessment, models, notes)
     denominators = _Denominators(assessment, models, allocation) if models else None
@@ -950,7 +1011,11 @@ def enterprise_indicators(
     if models and (len(models) == 1 or allocation is not None):
         for position, model in enumerate(models):
             if model.quantity <= 0.0:
-                notes.append(f"{model.product.id}: its quantity is zero; no indicators")
+                notes.append(
+                    Message(
+                        "{product}: its quantity is zero; no indicators", product=model.product.id
+                    )
+                )
                 continue
             quantity_sd = 0.0
             if model.flow is not None:
@@ -999,8 +1064,10 @@ def enterprise_indicators(
             )
     elif len(models) > 1:
         notes.append(
-            "the products are counted in units of different kinds, so the site has no figure "
-            "per unit of total output; see the figures per product"
+            Message(
+                "the products are counted in units of different kinds, so the site has no "
+                "figure per unit of total output; see the figures per product"
+            )
         )
     site = SiteIndicators(output, output_sd, site_unit, tuple(totals), site_indicators)
     return IndicatorResult(

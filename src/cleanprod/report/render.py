@@ -168,7 +168,7 @@ def environment(language: str) -> jinja2.Environment:
     formatter = Formatter(language)
     environment.globals.update(
         fmt=formatter,
-        words=Words(translation.gettext),
+        words=Words(translation.gettext, formatter.separators),
         lang=language,
     )
     return environment

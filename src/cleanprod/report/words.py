@@ -1,12 +1,18 @@
 """The report's words for the codes of the results: statuses, categories, layers, cost types.
 
 Each is marked with :func:`N_` so that ``make messages`` extracts it into the catalogue; the
-report translates it when it is shown (:meth:`Words.__call__`).
+report translates it when it is shown (:meth:`Words.__call__`). The calculations' own
+sentences — notes, explanations, names of indicators — are
+:class:`~cleanprod.core.messages.Message` objects, extracted from the core by ``make messages``
+too and translated when shown (:meth:`Words.message`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+from cleanprod.core.messages import translate
 
 
 def N_(message: str) -> str:
@@ -142,10 +148,21 @@ OTHER_LAYER = N_("other layers")
 
 
 class Words:
-    """The words of the codes in one language: ``words("FLOW_STATUS", "redundant")``."""
+    """The words of the codes in one language: ``words("FLOW_STATUS", "redundant")``.
 
-    def __init__(self, gettext: Callable[[str], str]):
+    ``separators`` are the locale's decimal and grouping signs (as
+    :attr:`cleanprod.report.formatting.Formatter.separators` gives them), with which the
+    numbers of the calculations' sentences are written.
+    """
+
+    def __init__(self, gettext: Callable[[str], str], separators: str = ".,"):
         self.gettext = gettext
+        self.decimal, self.group = separators
+
+    def message(self, text: Any) -> Any:
+        """A sentence of the calculations in the report's language (a
+        :class:`~cleanprod.core.messages.Message`); any other text as it is."""
+        return translate(text, self.gettext, self.decimal, self.group)
 
     def __call__(self, table: str, code: str | None) -> str:
         if code is None:

@@ -77,7 +77,9 @@ from cleanprod.core.balance.wording import (
     percent,
     quantity,
     times,
+    upper_first,
 )
+from cleanprod.core.messages import Message, layer_word, sentences
 from cleanprod.model.assessment import Assessment
 from cleanprod.units import UnitError, conversion_factor
 
@@ -105,10 +107,10 @@ SIMPLICITY_WEIGHT = 0.5
 #: Days of an average month, quarter and year (the Gregorian year of 365.25 days).
 _YEAR_DAYS = 365.25
 _COVER_PERIODS = (
-    ("one month", _YEAR_DAYS / 12.0),
-    ("one quarter", _YEAR_DAYS / 4.0),
-    ("one week", 7.0),
-    ("one day", 1.0),
+    (Message("one month"), _YEAR_DAYS / 12.0),
+    (Message("one quarter"), _YEAR_DAYS / 4.0),
+    (Message("one week"), 7.0),
+    (Message("one day"), 1.0),
 )
 
 #: Units a figure may have been written in by mistake, per dimension.
@@ -169,7 +171,8 @@ class Suspect:
     alternatives : tuple of str
         Other causes that would fit too, in words.
     explanation : str
-        One or more English sentences for a plant manager.
+        One or more sentences for a plant manager: English text that a report translates
+        (:class:`~cleanprod.core.messages.Message`).
     """
 
     variable: int
@@ -500,16 +503,21 @@ def _trials(
     """``(cause, factor, simplicity rank, phrase)`` of every correction worth trying."""
     trials: list[tuple[str, float, int, str]] = []
     written = _entered_unit(assessment, network, variable)
-    places = {1: "one decimal place", 2: "two decimal places", 3: "three decimal places"}
+    places = {
+        1: Message("a slip of one decimal place"),
+        2: Message("a slip of two decimal places"),
+        3: Message("a slip of three decimal places"),
+    }
     seen: set[float] = set()
     for unit, factor in _sibling_factors(written):
         # A figure in `unit` written as `written`: the true value is factor × the figure.
         rank = 0 if round(abs(math.log10(factor)), 9) == 1 else 1
-        trials.append((UNIT_SLIP, factor, rank, f"a figure in {unit} entered as {written}"))
+        phrase = Message("a figure in {unit} entered as {written}", unit=unit, written=written)
+        trials.append((UNIT_SLIP, factor, rank, phrase))
         seen.add(round(factor, 9))
     for power in (1, 2, 3):
         for factor in (10.0**power, 10.0**-power):
-            phrase = f"a slip of {places[power]}"
+            phrase = places[power]
             if round(factor, 9) in seen:
                 # Already tried as a unit mix-up: say both in one phrase.
                 position = next(
@@ -520,22 +528,24 @@ def _trials(
                 _, _, rank, unit_phrase = trials[position]
                 rank = min(rank, 0 if power == 1 else 1 if power == 3 else 2)
                 combined = (
-                    f"{phrase} (or {unit_phrase})" if power == 1 else f"{unit_phrase} ({phrase})"
+                    Message("{slip} (or {mix_up})", slip=phrase, mix_up=unit_phrase)
+                    if power == 1
+                    else Message("{mix_up} ({slip})", mix_up=unit_phrase, slip=phrase)
                 )
                 trials[position] = (UNIT_SLIP, factor, rank, combined)
                 continue
             trials.append((UNIT_SLIP, factor, 0 if power == 1 else 2, phrase))
     if variable.kind == FLOW:
-        trials.append((REVERSED, -1.0, 0, "'from' and 'to' are swapped"))
+        trials.append((REVERSED, -1.0, 0, Message("'from' and 'to' are swapped")))
     if variable.kind in (FLOW, SUM):
         for name, length in _COVER_PERIODS:
             if days / length >= 1.5:
                 rank = (0 if variable.kind == SUM else 1) if name == "one month" else 2
-                trials.append(
-                    (PERIOD, days / length, rank, f"it covers {name}, not the whole period")
-                )
+                phrase = Message("it covers {period}, not the whole period", period=name)
+                trials.append((PERIOD, days / length, rank, phrase))
         if days < 0.8 * _YEAR_DAYS:
-            trials.append((PERIOD, days / _YEAR_DAYS, 1, "it covers a whole year, not the period"))
+            phrase = Message("it covers a whole year, not the period")
+            trials.append((PERIOD, days / _YEAR_DAYS, 1, phrase))
     return trials
 
 
@@ -611,69 +621,85 @@ def _suspect(
     chi2, dof, critical, consistent = check
     cause = candidate.cause
 
-    subject = _subject(assessment, network, variable)
     given = quantity(measured, unit)
-    says = f"{quantity(expected, unit, expected_sd)}"
+    says = quantity(expected, unit, expected_sd)
     if cause is not None and cause.cause == REVERSED:
         start, end = _ends(assessment, variable)
-        text = (
-            f"{subject} is given as {given} from {start} to {end}, but the balance says it "
-            f"runs the other way ({quantity(-expected, unit, expected_sd)} from {end} to "
-            f"{start}): probably {cause.phrase}"
+        finding = Message(
+            "{subject} is given as {given} from {start} to {end}, but the balance says it runs "
+            "the other way ({estimate} from {end} to {start}): probably {cause}",
+            subject=_subject(assessment, network, variable),
+            given=given,
+            start=start,
+            end=end,
+            estimate=quantity(-expected, unit, expected_sd),
+            cause=cause.phrase,
         )
-        fixed = "with the direction reversed"
-    elif cause is not None:
-        ratio = expected / measured
-        if ratio >= 1.0:
-            size = f"about {times(ratio)} times lower"
-        else:
-            size = f"about {times(1.0 / ratio)} times higher"
-        phrase = cause.phrase
-        if cause.cause == PERIOD:
-            phrase += f" ({assessment.period.days} days)"
-        text = f"{subject} ({given}) is {size} than the balance says ({says}): probably {phrase}"
-        fixed = f"with {quantity(corrected, unit)}"
-    else:
-        change = (measured - expected) / expected if expected else math.inf
-        if math.isfinite(change):
-            more = "more" if change > 0 else "less"
-            gap = f" ({percent(abs(change))} {more} than the balance says)"
-        else:
-            gap = ""
-        given = quantity(measured, unit, float(problem.measured_sd[index]) * factor)
-        text = (
-            f"The balance suggests {says} for {lower_first(subject)} instead of the {given} "
-            f"given{gap}; "
-            "no simple slip (a decimal place, a unit, the direction, the period) explains it"
-        )
-        fixed = f"with {quantity(corrected, unit, expected_sd, show_sd=False)}"
-    if prior:
-        fixed += " and the corrections above"
-    several = len(network.layers) > 1
-    balance = f"the {join_words(list(network.layers))} balance{'s' if several else ''}"
-    closes, does_not = ("close", "do not close") if several else ("closes", "does not close")
-    if not math.isfinite(chi2):
-        verdict = f"{fixed} {balance} cannot be solved again"
-    elif dof == 0 or consistent:
-        verdict = f"{fixed} {balance} {closes}" + (
-            f" (χ² {chi2_text(chi2)} < {chi2_text(critical)})" if dof else ""
+        correction = (
+            Message("with the direction reversed and the corrections above")
+            if prior
+            else Message("with the direction reversed")
         )
     else:
-        verdict = (
-            f"{fixed} {balance} still {does_not} (χ² {chi2_text(chi2)} > {chi2_text(critical)})"
+        if cause is not None:
+            ratio = expected / measured
+            phrase = cause.phrase
+            if cause.cause == PERIOD:
+                phrase = Message("{cause} ({days} days)", cause=phrase, days=assessment.period.days)
+            facts = {
+                "subject": _subject(assessment, network, variable),
+                "given": given,
+                "says": says,
+                "cause": phrase,
+            }
+            if ratio >= 1.0:
+                finding = Message(
+                    "{subject} ({given}) is about {times} times lower than the balance says "
+                    "({says}): probably {cause}",
+                    times=times(ratio),
+                    **facts,
+                )
+            else:
+                finding = Message(
+                    "{subject} ({given}) is about {times} times higher than the balance says "
+                    "({says}): probably {cause}",
+                    times=times(1.0 / ratio),
+                    **facts,
+                )
+            value = quantity(corrected, unit)
+        else:
+            finding = _no_cause(
+                says,
+                _subject(assessment, network, variable, start=False),
+                quantity(measured, unit, float(problem.measured_sd[index]) * factor),
+                (measured - expected) / expected if expected else math.inf,
+            )
+            value = quantity(corrected, unit, expected_sd, show_sd=False)
+        correction = (
+            Message("with {value} and the corrections above", value=value)
+            if prior
+            else Message("with {value}", value=value)
         )
-    sentences = [f"{text[0].upper()}{text[1:]}; {verdict}."]
+    verdict = _verdict(network, correction, chi2, dof, critical, consistent)
+    first = Message("{finding}; {verdict}.", finding=finding, verdict=verdict)
     alternatives = tuple(_alternative(item) for item in candidate.alternatives)
+    also = ""
     if alternatives:
-        sentences.append(f"It could also be {' or '.join(alternatives)}.")
+        also = Message("It could also be {causes}.", causes=_either(alternatives))
+    apart = ""
     if others:
         names = [
-            lower_first(_subject(assessment, network, network.variables[other])) for other in others
+            _subject(assessment, network, network.variables[other], start=False) for other in others
         ]
-        shown = names if len(names) <= 4 else [*names[:3], f"{len(names) - 3} other figures"]
-        sentences.append(
-            f"The data cannot tell this figure apart from {join_words(shown)}: any one of "
-            "them could be wrong by this amount, so check them all."
+        shown = (
+            names
+            if len(names) <= 4
+            else [*names[:3], Message("{count} other figures", count=len(names) - 3)]
+        )
+        apart = Message(
+            "The data cannot tell this figure apart from {figures}: any one of them could be "
+            "wrong by this amount, so check them all.",
+            figures=join_words(shown),
         )
     return Suspect(
         variable=index,
@@ -697,35 +723,133 @@ def _suspect(
         corrected_consistent=bool(consistent),
         indistinguishable=others,
         alternatives=alternatives,
-        explanation=" ".join(sentences),
+        explanation=sentences(first, also, apart),
     )
+
+
+def _no_cause(says: str, subject: str, given: str, change: float) -> Message:
+    """What the balance suggests for a figure no simple slip explains."""
+    if not math.isfinite(change):
+        return Message(
+            "The balance suggests {says} for {subject} instead of the {given} given; no simple "
+            "slip (a decimal place, a unit, the direction, the period) explains it",
+            says=says,
+            subject=subject,
+            given=given,
+        )
+    if change > 0:
+        return Message(
+            "The balance suggests {says} for {subject} instead of the {given} given ({gap} more "
+            "than the balance says); no simple slip (a decimal place, a unit, the direction, "
+            "the period) explains it",
+            says=says,
+            subject=subject,
+            given=given,
+            gap=percent(abs(change)),
+        )
+    return Message(
+        "The balance suggests {says} for {subject} instead of the {given} given ({gap} less than "
+        "the balance says); no simple slip (a decimal place, a unit, the direction, the "
+        "period) explains it",
+        says=says,
+        subject=subject,
+        given=given,
+        gap=percent(abs(change)),
+    )
+
+
+def _verdict(
+    network: BalanceNetwork,
+    correction: Message,
+    chi2: float,
+    dof: int,
+    critical: float,
+    consistent: bool,
+) -> Message:
+    """What the balance does with the figure corrected: closes, or still does not."""
+    layers = [layer_word(layer) for layer in network.layers]
+    several = len(layers) > 1
+    balance = (
+        Message("the {layers} balances", layers=join_words(layers))
+        if several
+        else Message("the {layer} balance", layer=layers[0])
+    )
+    facts = {"correction": correction, "balance": balance}
+    if not math.isfinite(chi2):
+        return Message("{correction} {balance} cannot be solved again", **facts)
+    test = {"chi2": chi2_text(chi2), "critical": chi2_text(critical)}
+    if dof == 0:
+        if several:
+            return Message("{correction} {balance} close", **facts)
+        return Message("{correction} {balance} closes", **facts)
+    if consistent:
+        if several:
+            return Message("{correction} {balance} close (χ² {chi2} < {critical})", **facts, **test)
+        return Message("{correction} {balance} closes (χ² {chi2} < {critical})", **facts, **test)
+    if several:
+        return Message(
+            "{correction} {balance} still do not close (χ² {chi2} > {critical})", **facts, **test
+        )
+    return Message(
+        "{correction} {balance} still does not close (χ² {chi2} > {critical})", **facts, **test
+    )
+
+
+def _either(items: tuple[str, ...]) -> str:
+    """``a or b or c``."""
+    if len(items) == 1:
+        return items[0]
+    return Message("{first} or {rest}", first=items[0], rest=_either(items[1:]))
 
 
 def _alternative(cause: _Cause) -> str:
     if cause.cause == REVERSED:
-        return "a flow running the other way"
+        return Message("a flow running the other way")
     return cause.phrase
 
 
-def _subject(assessment: Assessment, network: BalanceNetwork, variable: Variable) -> str:
-    """What a variable is, in words: a flow's name, "the stock change of ...", ..."""
+def _subject(
+    assessment: Assessment, network: BalanceNetwork, variable: Variable, start: bool = True
+) -> str:
+    """What a variable is, in words: a flow's name, "the stock change of ...", ...; with a
+    capital at the ``start`` of a sentence, else as inside one."""
     if variable.kind == FLOW:
-        return _name_of(assessment.flows, variable.id)
+        return _named(_name_of(assessment.flows, variable.id), start)
     if variable.kind == STOCK:
         process = lower_first(_name_of(assessment.processes, variable.id))
         if len(network.layers) > 1:
-            return f"The {variable.layer} stock change of {process}"
-        return f"The stock change of {process}"
+            layer = layer_word(variable.layer)
+            if start:
+                return Message("The {layer} stock change of {step}", layer=layer, step=process)
+            return Message("the {layer} stock change of {step}", layer=layer, step=process)
+        if start:
+            return Message("The stock change of {step}", step=process)
+        return Message("the stock change of {step}", step=process)
     if variable.kind == SUM:
         measurement = _find(getattr(assessment, "measurements", []), variable.id)
         name = getattr(measurement, "name", None)
-        return name or f"The sum measurement {variable.id}"
+        if name:
+            return _named(name, start)
+        if start:
+            return Message("The sum measurement {id}", id=variable.id)
+        return Message("the sum measurement {id}", id=variable.id)
     if variable.kind == RATIO:
-        return f"The ratio {_name_of(getattr(assessment, 'ratios', []), variable.id)}"
+        ratio = _name_of(getattr(assessment, "ratios", []), variable.id)
+        if start:
+            return Message("The ratio {ratio}", ratio=ratio)
+        return Message("the ratio {ratio}", ratio=ratio)
     if variable.kind == CONCENTRATION:
-        flow = _name_of(assessment.flows, variable.id)
-        return f"The {variable.layer} concentration in {lower_first(flow)}"
-    return variable.key
+        flow = lower_first(_name_of(assessment.flows, variable.id))
+        layer = layer_word(variable.layer)
+        if start:
+            return Message("The {layer} concentration in {flow}", layer=layer, flow=flow)
+        return Message("the {layer} concentration in {flow}", layer=layer, flow=flow)
+    return _named(variable.key, start)
+
+
+def _named(name: str, start: bool) -> str:
+    """A name from the document at the start of a sentence or inside one."""
+    return upper_first(name) if start else lower_first(name)
 
 
 def _name_of(items: Any, id: str) -> str:
@@ -739,7 +863,7 @@ def _ends(assessment: Assessment, variable: Variable) -> tuple[str, str]:
 
     def place(process: str | None) -> str:
         if process is None:
-            return "outside"
+            return Message("outside")
         return lower_first(_name_of(assessment.processes, process))
 
     return place(flow.from_process), place(flow.to_process)
@@ -801,18 +925,37 @@ def _nodal_text(
     test: float,
     critical: float,
 ) -> str:
-    amount = quantity(abs(imbalance), unit, sd)
-    tested = f"(test {test:.2f} > {critical:.2f})"
+    facts = {"amount": quantity(abs(imbalance), unit, sd), "test": test, "critical": critical}
     if equation.kind == "balance":
-        process = _name_of(assessment.processes, equation.id)
-        way = "more comes in than goes out" if imbalance > 0 else "more goes out than comes in"
-        return (
-            f"The {equation.layer} balance of {lower_first(process)} does not close: "
-            f"{amount} {way} {tested}."
+        facts["layer"] = layer_word(equation.layer)
+        facts["step"] = lower_first(_name_of(assessment.processes, equation.id))
+        if imbalance > 0:
+            return Message(
+                "The {layer} balance of {step} does not close: {amount} more comes in than goes "
+                "out (test {test:.2f} > {critical:.2f}).",
+                **facts,
+            )
+        return Message(
+            "The {layer} balance of {step} does not close: {amount} more goes out than comes in "
+            "(test {test:.2f} > {critical:.2f}).",
+            **facts,
         )
     if equation.kind == SUM:
-        name = _name_of(getattr(assessment, "measurements", []), equation.id)
-        way = "more" if imbalance > 0 else "less"
-        return f"{name} reads {amount} {way} than the flows it covers add up to {tested}."
-    name = _name_of(getattr(assessment, "ratios", []), equation.id)
-    return f"The ratio {name} is not met by the measured flows: off by {amount} {tested}."
+        facts["name"] = _name_of(getattr(assessment, "measurements", []), equation.id)
+        if imbalance > 0:
+            return Message(
+                "{name} reads {amount} more than the flows it covers add up to (test {test:.2f} > "
+                "{critical:.2f}).",
+                **facts,
+            )
+        return Message(
+            "{name} reads {amount} less than the flows it covers add up to (test {test:.2f} > "
+            "{critical:.2f}).",
+            **facts,
+        )
+    return Message(
+        "The ratio {ratio} is not met by the measured flows: off by {amount} (test {test:.2f} > "
+        "{critical:.2f}).",
+        ratio=_name_of(getattr(assessment, "ratios", []), equation.id),
+        **facts,
+    )

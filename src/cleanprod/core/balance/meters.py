@@ -65,6 +65,7 @@ from cleanprod.core.balance.problem import (
 )
 from cleanprod.core.balance.reconcile import reconcile
 from cleanprod.core.balance.wording import join_words, lower_first, money, quantity
+from cleanprod.core.messages import Message, layer_word, sentences
 from cleanprod.errors import CleanprodError
 from cleanprod.model.assessment import Assessment
 from cleanprod.model.quantities import Money
@@ -114,7 +115,8 @@ class MeterAdvice:
     currency : str
         The enterprise currency.
     reason : str
-        An English sentence saying why.
+        A sentence saying why: English text that a report translates
+        (:class:`~cleanprod.core.messages.Message`).
     """
 
     flow: str
@@ -527,58 +529,93 @@ def _reason(
 ) -> str:
     """One sentence: the meter, the flow's state now, and what the meter would bring."""
     unit = advice.unit
-    relative = f"±{100.0 * accuracy:.3g} %"
+    relative = Message.wordless("±{accuracy:.3g} %", accuracy=100.0 * accuracy)
     if advice.status == UNOBSERVABLE:
-        now = "unknown now, and the balance cannot estimate it"
-        basis = (
-            f"{relative} of the mean {advice.layer} flow, {quantity(advice.scale, unit)}, "
-            "as there is no estimate"
+        now = Message("unknown now, and the balance cannot estimate it")
+        basis = Message(
+            "{accuracy} of the mean {layer} flow, {scale}, as there is no estimate",
+            accuracy=relative,
+            layer=layer_word(advice.layer),
+            scale=quantity(advice.scale, unit),
         )
     elif given is None:
-        now = f"estimated by the balance at {quantity(advice.value, unit, advice.sd)}"
-        basis = f"{relative} of that estimate"
+        now = Message(
+            "estimated by the balance at {value}", value=quantity(advice.value, unit, advice.sd)
+        )
+        basis = Message("{accuracy} of that estimate", accuracy=relative)
         if advice.scale_from == "layer mean":
-            basis = f"{relative} of the mean {advice.layer} flow, as the estimate is zero"
+            basis = Message(
+                "{accuracy} of the mean {layer} flow, as the estimate is zero",
+                accuracy=relative,
+                layer=layer_word(advice.layer),
+            )
     else:
-        checked = "checked by the balance" if advice.status == REDUNDANT else "not checked"
-        now = f"now {quantity(given[0], unit, given[1])}, {checked}"
+        value = quantity(given[0], unit, given[1])
+        if advice.status == REDUNDANT:
+            now = Message("now {value}, checked by the balance", value=value)
+        else:
+            now = Message("now {value}, not checked", value=value)
         basis = relative
+    name = lower_first(advice.name)
     if given is None:
-        subject = f"A meter on {lower_first(advice.name)}"
+        subject = Message("A meter on {flow}", flow=name)
     else:
-        subject = f"Measuring {lower_first(advice.name)}"
-    layers = join_words(list(network.layers))
-    what = f"{layers} losses and costs" if money_before else f"{layers} losses"
+        subject = Message("Measuring {flow}", flow=name)
+    layers = join_words([layer_word(layer) for layer in network.layers])
+    if money_before:
+        what = Message("{layers} losses and costs", layers=layers)
+    else:
+        what = Message("{layers} losses", layers=layers)
     effects = []
     others = [flow for flow in advice.newly_observable if flow != advice.flow]
     if advice.flow in advice.newly_observable:
-        effects.append(
-            f"make it and {_names(assessment, others)} known" if others else "make it known"
-        )
+        if others:
+            effects.append(Message("make it and {flows} known", flows=_names(assessment, others)))
+        else:
+            effects.append(Message("make it known"))
     elif others:
-        effects.append(f"make {_names(assessment, others)} known")
+        effects.append(Message("make {flows} known", flows=_names(assessment, others)))
     if advice.reduction >= 0.5:
-        cut = f"cut the uncertainty of the {what} by {advice.reduction:.0f} %"
         if advice.money and money_before and advice.money >= 0.005 * money_before:
-            cut += (
-                f" (in money: from ±{money(money_before)} to "
-                f"±{money(money_before - advice.money)} {advice.currency})"
+            effects.append(
+                Message(
+                    "cut the uncertainty of the {what} by {reduction:.0f} % (in money: from "
+                    "±{before} to ±{after} {currency})",
+                    what=what,
+                    reduction=advice.reduction,
+                    before=money(money_before),
+                    after=money(money_before - advice.money),
+                    currency=advice.currency,
+                )
             )
-        effects.append(cut)
+        else:
+            effects.append(
+                Message(
+                    "cut the uncertainty of the {what} by {reduction:.0f} %",
+                    what=what,
+                    reduction=advice.reduction,
+                )
+            )
     elif advice.score > 1e-6:
-        effects.append(f"narrow the uncertainty of the {what} a little")
-    text = " and ".join(effects)
-    sentence = (
-        f"{subject[0].upper()}{subject[1:]} ({now}) to ±{quantity(advice.meter_sd, unit)} "
-        f"({basis}) would {text}."
+        effects.append(Message("narrow the uncertainty of the {what} a little", what=what))
+    sentence = Message(
+        "{subject} ({now}) to ±{accuracy} ({basis}) would {effects}.",
+        subject=subject,
+        now=now,
+        accuracy=quantity(advice.meter_sd, unit),
+        basis=basis,
+        effects=join_words(effects),
     )
     if assessment.flow(advice.flow).kind == "emission":
-        sentence += " An emission is measured by a survey (a stack or vent test), not a meter."
+        return sentences(
+            sentence,
+            Message("An emission is measured by a survey (a stack or vent test), not a meter."),
+        )
     return sentence
 
 
 def _names(assessment: Assessment, ids: list[str]) -> str:
     names = [lower_first(assessment.flow(flow).name) for flow in ids]
     if len(names) > 4:
-        names = [*names[:3], f"{len(names) - 3} other flows"]
+        names = [*names[:3], Message("{count} other flows", count=len(names) - 3)]
     return join_words(names)

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanprod.core.costing import LossCost, MfcaResult
+from cleanprod.core.messages import Message, join_words
 from cleanprod.core.options.catalogue import (
     ALL_SECTORS,
     CATALOGUE_FILE,
@@ -278,18 +279,13 @@ def _title_key(title: str) -> str:
 
 def _period(assessment: Assessment) -> str:
     days = assessment.period.days
-    return "a year" if 365 <= days <= 366 else f"in the {days}-day period"
-
-
-def _percent(value: float) -> str:
-    return f"{100 * value:.4g}"
+    if 365 <= days <= 366:
+        return Message("a year")
+    return Message("in the {days}-day period", days=days)
 
 
 def _and(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return join_words(list(items))
 
 
 def _reason(
@@ -298,44 +294,76 @@ def _reason(
     acted: list[AddressedLoss],
     catalogue: Catalogue,
 ) -> str:
-    """One sentence: where the money goes, the recorded causes, the typical saving."""
+    """One sentence: where the money goes, the recorded causes, the typical saving.
+
+    The waste streams are named in the catalogue's words (its ``phrase``), which are data
+    and stay in English.
+    """
     by_process: dict[str, float] = {}
     for loss in acted:
         by_process[loss.process] = by_process.get(loss.process, 0.0) + loss.cost
     steps = sorted(by_process, key=lambda process: (-by_process[process], process))
     if len(steps) <= 2:
         who = _and(steps)
+    elif len(steps) > 3:
+        who = Message("{count} steps ({steps}, ...)", count=len(steps), steps=_and(steps[:3]))
     else:
-        who = f"{len(steps)} steps ({_and(steps[:3])}" + (", ...)" if len(steps) > 3 else ")")
-    verb = "loses" if len(steps) == 1 else "lose"
+        who = Message("{count} steps ({steps})", count=len(steps), steps=_and(steps[:3]))
     streams = [
         catalogue.waste_streams[stream].phrase
         for stream in option.waste_streams
         if any(stream in loss.streams for loss in acted)
     ]
-    what = _and(list(dict.fromkeys(streams)))
-    currency = assessment.enterprise.currency
+    facts = {"steps": who, "streams": _and(list(dict.fromkeys(streams)))}
     total = sum(loss.cost for loss in acted)
     addressed = sum(loss.addressed for loss in acted)
+    one = len(steps) == 1
     if total > 0:
-        text = f"{who} {verb} {total:,.0f} {currency} {_period(assessment)} as {what}"
+        facts.update(
+            cost=total, currency=assessment.enterprise.currency, period=_period(assessment)
+        )
+        if one:
+            loss = Message("{steps} loses {cost:,.0f} {currency} {period} as {streams}", **facts)
+        else:
+            loss = Message("{steps} lose {cost:,.0f} {currency} {period} as {streams}", **facts)
+    elif one:
+        loss = Message(
+            "{steps} loses {streams} to which the cost accounting gives no cost of its own (the "
+            "cost stays with the products)",
+            **facts,
+        )
     else:
-        text = (
-            f"{who} {verb} {what} to which the cost accounting gives no cost of its own "
-            "(the cost stays with the products)"
+        loss = Message(
+            "{steps} lose {streams} to which the cost accounting gives no cost of its own (the "
+            "cost stays with the products)",
+            **facts,
         )
     recorded = list(dict.fromkeys(cause for loss in acted for cause in loss.causes))
-    if recorded:
-        text += f"; causes recorded: {', '.join(recorded)}"
-        if total > 0 and addressed < total * (1 - 1e-9):
-            matching = [cause for cause in recorded if cause in option.causes]
-            text += f" ({_and(matching)}: {_percent(addressed / total)} % of it)"
-    low, high = option.savings.low, option.savings.high
-    of_what = catalogue.waste_streams[option.savings.quantity].phrase
-    text += f"; typical saving {_percent(low)}–{_percent(high)} % of the {of_what}"
+    causes = ""
+    if recorded and total > 0 and addressed < total * (1 - 1e-9):
+        causes = Message(
+            "causes recorded: {causes} ({matching}: {share} of it)",
+            causes=", ".join(recorded),
+            matching=_and([cause for cause in recorded if cause in option.causes]),
+            share=Message.wordless("{share:.4g} %", share=100 * addressed / total),
+        )
+    elif recorded:
+        causes = Message("causes recorded: {causes}", causes=", ".join(recorded))
+    saving = {
+        "shares": Message.wordless(
+            "{low:.4g}–{high:.4g} %", low=100 * option.savings.low, high=100 * option.savings.high
+        ),
+        "stream": catalogue.waste_streams[option.savings.quantity].phrase,
+    }
     if option.savings.basis == "estimate":
-        text += " (estimate)"
-    return text
+        typical = Message("typical saving {shares} of the {stream} (estimate)", **saving)
+    else:
+        typical = Message("typical saving {shares} of the {stream}", **saving)
+    if causes:
+        return Message.wordless(
+            "{loss}; {causes}; {saving}", loss=loss, causes=causes, saving=typical
+        )
+    return Message.wordless("{loss}; {saving}", loss=loss, saving=typical)
 
 
 def _source_text(catalogue: Catalogue, option: Option) -> str:
@@ -441,17 +469,27 @@ def suggestions_as_dict(
     if sectors == {ALL_SECTORS}:
         named = ", ".join(key for key in catalogue.sectors if key != ALL_SECTORS)
         notes.append(
-            f"the sector '{enterprise.sector}' names none of the catalogue's sectors ({named}): "
-            "only options for every plant are suggested; name the sector with one of them"
+            Message(
+                "the sector '{sector}' names none of the catalogue's sectors ({sectors}): only "
+                "options for every plant are suggested; name the sector with one of them",
+                sector=enterprise.sector,
+                sectors=named,
+            )
         )
     if not any(flow.causes for flow in assessment.flows):
         notes.append(
-            "no causes are recorded on the waste streams: every option addresses the whole of "
-            "each loss it acts on; record causes under each flow's 'causes' to sharpen the list"
+            Message(
+                "no causes are recorded on the waste streams: every option addresses the whole "
+                "of each loss it acts on; record causes under each flow's 'causes' to sharpen "
+                "the list"
+            )
         )
     notes.append(
-        "savings are screening figures from the catalogue (most are the cleanprod developers' "
-        "estimates); check them with the plant's own figures in the feasibility step"
+        Message(
+            "savings are screening figures from the catalogue (most are the cleanprod "
+            "developers' estimates); check them with the plant's own figures in the "
+            "feasibility step"
+        )
     )
 
     def entry(item: Suggestion) -> dict[str, Any]:
