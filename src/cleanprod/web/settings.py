@@ -148,6 +148,11 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise serves the static files from the application: straight from the apps' folders
+# while developing (and on `make run`), from `collectstatic`'s compressed, hashed copies in
+# production.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads of assessment documents (a workbook of a large plant is a few MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
