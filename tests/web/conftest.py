@@ -48,6 +48,18 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cache_of_this_test(settings: Any) -> Any:
+    """Each test has an empty cache in memory: the platform's cache of results is keyed by
+    assessment and revision, which repeat from one test database to the next."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _results_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The results of one document are computed once per run (they take ~0.4 s each); the
     saving code under test is the same."""
@@ -186,6 +198,12 @@ def assessment(enterprise: Any, people: dict[str, Any]) -> Any:
     save_document(record, document, people["consultant"], started_from=0, comment="baseline")
     record.refresh_from_db()
     return record
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every user the fixtures make."""
+    return PASSWORD
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import numpy as np
 from cleanprod.errors import DocumentError, FileFormatError, Problem
 from cleanprod.io import document_data, read_document, write_document
 from cleanprod.io.documents import SUFFIXES
-from cleanprod.io.problems import validate_document
+from cleanprod.io.problems import Locator, validate_document
 from cleanprod.model import Assessment
 
 #: The forms a document is downloaded in, with their media types.
@@ -67,8 +67,14 @@ def document_json(assessment: Assessment) -> dict[str, Any]:
 
 
 def document_from_json(data: dict[str, Any], source: str = "document") -> Assessment:
-    """The document of stored JSON data, validated."""
-    return validate_document(data, None, [])
+    """The document of stored JSON data, validated.
+
+    Raises
+    ------
+    DocumentError
+        With every problem, located by key path (``flows[3] (fresh-water).sd``).
+    """
+    return validate_document(data, Locator(source, data), [])
 
 
 def document_bytes(assessment: Assessment, form: str) -> bytes:

@@ -2,7 +2,9 @@
 
 Every page and every API endpoint reads records through :meth:`RestrictedQuerySet.restrict`,
 which filters a query by the user and the action; an object-level check
-(:func:`is_permitted`) is the same filter applied to one row. Nothing else decides access.
+(:func:`is_permitted`, :func:`sees_confidential`) is the same filter applied to one row.
+Nothing else decides access to an enterprise's records; who manages people's accounts is
+:func:`cleanprod.web.accounts.views.managed_organisations`.
 
 The rules (issue 7, "organisations and people"):
 
@@ -29,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from cleanprod.web.accounts.choices import STAFF_ROLES, Role
@@ -128,6 +130,41 @@ class RestrictedQuerySet(models.QuerySet):
 def is_permitted(user: User, action: Action | str, obj: models.Model) -> bool:
     """Whether ``user`` may do ``action`` on ``obj``: the same filter, applied to one row."""
     return type(obj).objects.filter(pk=obj.pk).restrict(user, action).exists()
+
+
+def confidential_visibility(user: User) -> Exists:
+    """An expression for annotating enterprises: whether ``user`` may see each one's
+    confidential data (the filter's condition for a confidential record, asked of the
+    enterprise itself); ``Enterprise.objects.annotate(sees_confidential=...)``."""
+    from cleanprod.web.enterprises.models import Enterprise
+
+    condition = enterprise_condition(user, Action.VIEW, path="", confidential=True)
+    return Exists(Enterprise.objects.filter(condition, pk=OuterRef("pk")))
+
+
+def sees_confidential(user: User, enterprise: models.Model) -> bool:
+    """Whether ``user`` may see ``enterprise``'s confidential data (contacts, assessments,
+    assigned consultants)."""
+    from cleanprod.web.enterprises.models import Enterprise
+
+    condition = enterprise_condition(user, Action.VIEW, path="", confidential=True)
+    return Enterprise.objects.filter(condition, pk=enterprise.pk).exists()
+
+
+def can_assign_consultants(user: User, enterprise: models.Model) -> bool:
+    """Whether ``user`` may choose the consultants assigned to ``enterprise``: the staff of
+    the organisation that registered it, and superusers; a consultant assigned from another
+    organisation may change its data but not who else is assigned."""
+    if not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    profile = profile_of(user)
+    return (
+        profile is not None
+        and profile.role in STAFF_ROLES
+        and profile.organisation_id == enterprise.organisation_id
+    )
 
 
 def can_register_enterprises(user: User) -> bool:

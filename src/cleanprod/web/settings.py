@@ -137,6 +137,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [HERE / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.js from the plotly package itself, as static/cleanprod/plotly.min.js.
+    "cleanprod.web.site.staticfiles.PlotlyFinder",
+]
 STATIC_ROOT = Path(os.environ.get("CLEANPROD_STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,6 +163,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads of assessment documents (a workbook of a large plant is a few MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The edit form of an assessment posts about 13 fields per flow: room for large plants.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
+# Results and reports of each revision, shared by the server's worker processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

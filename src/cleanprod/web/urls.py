@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("history/", site_views.history, name="history"),
     path("enterprises/", include("cleanprod.web.enterprises.urls")),
+    path("people/", include("cleanprod.web.accounts.urls")),
     path("assessments/", include("cleanprod.web.assessments.urls")),
     path("api/", include("cleanprod.web.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -69,7 +69,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A new page (its own cookies); ``page.shot("name")`` keeps a screenshot."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(90_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     test_name = request.node.name.replace("/", "-")
 

@@ -20,8 +20,17 @@ from django.utils.translation import gettext as _
 
 from cleanprod.errors import CleanprodError
 from cleanprod.model import Assessment as Document
-from cleanprod.services.documents import document_json, option_rows, results_of, summary_of
+from cleanprod.services.documents import (
+    document_json,
+    option_rows,
+    plain,
+    results_of,
+    summary_of,
+)
+from cleanprod.web.accounts.choices import STAFF_ROLES
+from cleanprod.web.assessments.choices import Stage
 from cleanprod.web.assessments.models import Assessment, AssessmentOption, AssessmentVersion
+from cleanprod.web.permissions import profile_of
 
 
 class EditConflict(CleanprodError):
@@ -49,11 +58,13 @@ class EditConflict(CleanprodError):
 
 @dataclass(frozen=True)
 class Computed:
-    """The results of a document, or why there are none."""
+    """The results of a document, or why there are none; ``results`` is everything the
+    results page shows (kept in the cache once saved)."""
 
     summary: dict[str, Any]
     options: list[dict[str, Any]]
     problem: str
+    results: dict[str, Any] | None = None
 
 
 def compute(document: Document) -> Computed:
@@ -63,7 +74,24 @@ def compute(document: Document) -> Computed:
         results = results_of(document)
     except CleanprodError as error:
         return Computed({}, [], str(error))
-    return Computed(summary_of(results), option_rows(results), "")
+    return Computed(summary_with_layers(results), option_rows(results), "", results)
+
+
+def summary_with_layers(results: dict[str, Any]) -> dict[str, Any]:
+    """The key figures of :func:`summary_of`, with what the assessment's page says of each
+    layer's balance without computing anything: its name, its degrees of freedom (none: it
+    cannot be checked) and the names of its suspect figures."""
+    summary = summary_of(results)
+    for layer_id, layer in (results.get("layers") or {}).items():
+        entry = summary.get("layers", {}).get(layer_id)
+        if entry is None:
+            continue
+        entry["name"] = layer.get("name")
+        entry["dof"] = plain(layer.get("dof"))
+        entry["suspect_names"] = [
+            suspect.get("name") or suspect.get("flow") for suspect in layer.get("suspects") or []
+        ]
+    return summary
 
 
 def save_document(
@@ -73,6 +101,7 @@ def save_document(
     started_from: int,
     comment: str = "",
     source_name: str = "",
+    fields: dict[str, Any] | None = None,
 ) -> AssessmentVersion:
     """Save ``document`` as the next version of ``assessment``.
 
@@ -80,6 +109,8 @@ def save_document(
     ----------
     started_from
         The revision the user's edit began from (0 for a new assessment).
+    fields
+        Other fields of the assessment to change in the same save (``stage``, ``year``).
 
     Raises
     ------
@@ -87,41 +118,105 @@ def save_document(
         When another save came after ``started_from``; nothing is written.
     """
     computed = compute(document)
-    data = document_json(document)
-    number = started_from + 1
     with transaction.atomic():
-        updated = Assessment.objects.filter(pk=assessment.pk, revision=started_from).update(
-            revision=F("revision") + 1,
-            document=data,
-            summary=computed.summary,
-            results_problem=computed.problem,
-            title=document.title or assessment.title,
-            updated=timezone.now(),
-        )
-        if updated != 1:
-            raise EditConflict(assessment, started_from)
-        version = AssessmentVersion.objects.create(
-            assessment=assessment,
-            number=number,
-            document=data,
-            saved_by=user if getattr(user, "is_authenticated", False) else None,
-            comment=comment,
-            source_name=source_name,
-        )
-        AssessmentOption.objects.filter(assessment=assessment).delete()
-        AssessmentOption.objects.bulk_create(
-            AssessmentOption(assessment=assessment, **row) for row in computed.options
-        )
-        # The conditional UPDATE bypasses the model's signals: the audit trail is told here.
-        LogEntry.objects.log_create(
-            assessment,
-            force_log=True,
-            action=LogEntry.Action.UPDATE,
-            changes={
-                "revision": [str(started_from), str(number)],
-                "title": [assessment.title, document.title or assessment.title],
-                "comment": ["", comment],
-            },
+        version = _write_version(
+            assessment, document, computed, user, started_from, comment, source_name, fields
         )
     assessment.refresh_from_db()
+    _keep_results(assessment, computed)
     return version
+
+
+def create_assessment(
+    enterprise: Any,
+    document: Document,
+    user: Any,
+    *,
+    title: str = "",
+    year: int | None = None,
+    stage: str | None = None,
+    comment: str = "",
+    source_name: str = "",
+) -> Assessment:
+    """A new assessment of ``enterprise`` with ``document`` as its version 1, in one
+    transaction (the results are computed first, outside it): nothing is left half made."""
+    computed = compute(document)
+    profile = profile_of(user)
+    leads = getattr(user, "is_superuser", False) or (
+        profile is not None and profile.role in STAFF_ROLES
+    )
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            enterprise=enterprise,
+            title=(title or document.title or enterprise.name)[:300],
+            year=year if year is not None else document.period.start.year,
+            stage=stage or Stage.BASELINE,
+            lead_consultant=user if leads else None,
+        )
+        _write_version(assessment, document, computed, user, 0, comment, source_name, None)
+    assessment.refresh_from_db()
+    _keep_results(assessment, computed)
+    return assessment
+
+
+def _write_version(
+    assessment: Assessment,
+    document: Document,
+    computed: Computed,
+    user: Any,
+    started_from: int,
+    comment: str,
+    source_name: str,
+    fields: dict[str, Any] | None,
+) -> AssessmentVersion:
+    """The conditional update, the version, the option rows and the audit entry (inside the
+    caller's transaction)."""
+    data = document_json(document)
+    number = started_from + 1
+    fields = dict(fields or {})
+    title = document.title or assessment.title
+    updated = Assessment.objects.filter(pk=assessment.pk, revision=started_from).update(
+        revision=F("revision") + 1,
+        document=data,
+        summary=computed.summary,
+        results_problem=computed.problem,
+        title=title,
+        updated=timezone.now(),
+        **fields,
+    )
+    if updated != 1:
+        raise EditConflict(assessment, started_from)
+    version = AssessmentVersion.objects.create(
+        assessment=assessment,
+        number=number,
+        document=data,
+        saved_by=user if getattr(user, "is_authenticated", False) else None,
+        comment=comment,
+        source_name=source_name,
+    )
+    AssessmentOption.objects.filter(assessment=assessment).delete()
+    AssessmentOption.objects.bulk_create(
+        AssessmentOption(assessment=assessment, **row) for row in computed.options
+    )
+    # The conditional UPDATE bypasses the model's signals: the audit trail is told here.
+    changes = {
+        "revision": [str(started_from), str(number)],
+        "title": [assessment.title, title],
+        "comment": ["", comment],
+    }
+    for name, value in fields.items():
+        before = getattr(assessment, name, None)
+        if before != value:
+            changes[name] = [str(before), str(value)]
+    LogEntry.objects.log_create(
+        assessment, force_log=True, action=LogEntry.Action.UPDATE, changes=changes
+    )
+    return version
+
+
+def _keep_results(assessment: Assessment, computed: Computed) -> None:
+    """The results just computed, kept for the results page of this revision."""
+    if computed.results is not None:
+        from cleanprod.web.assessments.results import keep_results
+
+        keep_results(assessment, computed.results)

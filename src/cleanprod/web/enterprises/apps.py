@@ -11,5 +11,6 @@ class EnterprisesConfig(AppConfig):
 
         from cleanprod.web.enterprises.models import Contact, Enterprise
 
-        auditlog.register(Enterprise, m2m_fields={"consultants"})
+        # The search text is derived from the name and the province, which are logged.
+        auditlog.register(Enterprise, m2m_fields={"consultants"}, exclude_fields=["search_text"])
         auditlog.register(Contact)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,8 +74,16 @@ class Enterprise(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    #: Name, local name, registration number and province, folded for a search that ignores
+    #: case and Vietnamese accents ("ha noi" finds "Hà Nội"); kept by :meth:`save` (which
+    #: ``bulk_create`` and ``update`` bypass: write enterprises one by one, as the audit
+    #: trail needs anyway).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = RestrictedQuerySet.as_manager()
+
+    #: The fields :attr:`search_text` is made of.
+    SEARCHED_FIELDS = ("name", "local_name", "registration_number", "province")
 
     class Meta:
         ordering = ["name", "pk"]
@@ -84,10 +93,31 @@ class Enterprise(models.Model):
             models.Index(fields=["country", "sector"]),
             models.Index(fields=["organisation", "name"]),
             models.Index(fields=["supply_chain_role"]),
+            models.Index(fields=["country", "province"]),
+            models.Index(fields=["updated"]),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A position has both its latitude and its longitude, or neither."""
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError(
+                {missing: _("Give both the latitude and the longitude, or neither.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        from cleanprod.web.enterprises.duplicates import fold
+
+        self.search_text = fold(
+            " ".join(getattr(self, name) or "" for name in self.SEARCHED_FIELDS)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Contact(models.Model):
