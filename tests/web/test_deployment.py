@@ -16,7 +16,8 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
         CLEANPROD_ALLOWED_HOSTS="cp.example.org",
         CLEANPROD_SECRET_KEY="q7-" + "x9Lm2vB8nR4tY6uP0oI3kJ5hG1fD7sA9zXcVbN" * 2,
     )
-    environment.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-m", "cleanprod.web", "check", "--deploy", "--fail-level", "WARNING"],
         env=environment,

@@ -27,6 +27,8 @@ STAFF = {"centre_admin", "consultant", "assigned_consultant", "other_consultant"
 SEES = {"centre_admin", "consultant", "assigned_consultant", "enterprise_user", "superuser"}
 CHANGES = {"centre_admin", "consultant", "assigned_consultant", "superuser"}
 DELETES = {"centre_admin", "superuser"}
+#: The staff of the Lao centre, which runs the training of the fixtures (trainings pages).
+TRAINERS = {"centre_admin", "consultant", "superuser"}
 
 
 def _status(allowed: set[str], seen_by: set[str] | None = None) -> dict[str, int]:
@@ -72,9 +74,55 @@ RULES: dict[str, dict[str, int]] = {
     "assessments:follow": _status(CHANGES, SEES),
     "assessments:follow-option": _status(CHANGES, SEES),
     "assessments:restore": _status(CHANGES, SEES),
+    # Trainings: courses, sessions and their counts for every member; names and changes for
+    # the staff of the organisation running them (the Lao centre); planning for any staff.
+    "trainings:courses": EVERYONE,
+    "trainings:course-default": _status(STAFF),
+    "trainings:course": EVERYONE,
+    "trainings:module-evaluations": EVERYONE,
+    "trainings:sessions": EVERYONE,
+    "trainings:session-create": _status(STAFF),
+    "trainings:session": EVERYONE,
+    "trainings:session-edit": _status(TRAINERS),
+    "trainings:session-enrol": _status(TRAINERS),
+    "trainings:session-import": _status(TRAINERS),
+    "trainings:session-report": EVERYONE,
+    "trainings:session-evaluations": EVERYONE,
+    "trainings:evaluation-create": _status(TRAINERS),
+    "trainings:assignment-create": _status(TRAINERS),
+    "trainings:assignment-edit": _status(TRAINERS),
+    "trainings:participants": EVERYONE,
+    "trainings:participant-create": _status(STAFF),
+    "trainings:participant": _status(TRAINERS, TRAINERS),
+    "trainings:import-template": EVERYONE,
+    "trainings:import-template-csv": EVERYONE,
+    # The case-study library: a case is seen with its assessment and published by those who
+    # may change it; its public pages are everyone's, signed in or not.
+    "library:list": EVERYONE,
+    "library:new": _status(STAFF),
+    "library:detail": _status(SEES, SEES),
+    "library:edit": _status(CHANGES, SEES),
+    "library:text": _status(CHANGES, SEES),
+    "library:publish": _status(CHANGES, SEES),
+    "library:withdraw": _status(CHANGES, SEES),
+    "library:refresh": _status(CHANGES, SEES),
+    "library:delete": _status(DELETES, SEES),
+    "cases:list": EVERYONE,
+    "cases:detail": EVERYONE,
 }
 #: Actions that take only POST: the rule says who is refused (403, 404); the others may act.
-POST_ONLY = {"people:active", "assessments:follow-option", "assessments:restore"}
+POST_ONLY = {
+    "people:active",
+    "assessments:follow-option",
+    "assessments:restore",
+    "trainings:course-default",
+    "trainings:session-enrol",
+    "library:publish",
+    "library:withdraw",
+    "library:refresh",
+}
+#: Public pages, read without signing in: the published case studies.
+PUBLIC = {"cases:list", "cases:detail"}
 #: Addresses that are not pages of the platform's records.
 NOT_RECORD_PAGES = {"login", "logout", "set_language"}
 
@@ -111,6 +159,18 @@ def address(name: str, person: Any, enterprise: Any, assessment: Any) -> str:
     """The page's address for the fixtures' records (the Lao centre's enterprise)."""
     kwargs: dict[str, Any] = {}
     route = platform_pages()[name]
+    if name.startswith("trainings:"):
+        if "<int:pk>" in route:
+            kwargs["pk"] = _training_record(route, enterprise, assessment).pk
+        return reverse(name, kwargs=kwargs)
+    if name.startswith(("library:", "cases:")):
+        from test_library import published_case_study
+
+        case = published_case_study(assessment)
+        names = {"<int:pk>": ("pk", case.pk), "<slug:slug>": ("slug", case.slug)}
+        names["<str:language>"] = ("language", case.language)
+        kwargs = dict(value for part, value in names.items() if part in route)
+        return reverse(name, kwargs=kwargs)
     if "<int:pk>" in route:
         kwargs["pk"] = {
             "enterprises": enterprise.pk,
@@ -126,6 +186,22 @@ def address(name: str, person: Any, enterprise: Any, assessment: Any) -> str:
     if "<str:language>" in route:
         kwargs["language"] = "en"
     return reverse(name, kwargs=kwargs)
+
+
+def _training_record(route: str, enterprise: Any, assessment: Any) -> Any:
+    """The record of a trainings page: of the training run by the Lao centre (which registered
+    ``enterprise``), with an in-plant assignment on ``assessment``."""
+    from test_training_models import make_training
+
+    training = make_training(enterprise.organisation, enterprise, assessment)
+    kind = route.split("/")[1]
+    return {
+        "courses": training.course,
+        "modules": training.module,
+        "sessions": training.session,
+        "assignments": training.assignment,
+        "participants": training.participant,
+    }[kind]
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -144,7 +220,7 @@ def test_each_role_gets_what_the_rule_says(name, people, person, enterprise, ass
     assert got == RULES[name]
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("name", sorted(set(RULES) - PUBLIC))
 def test_signed_out_visitor_is_sent_to_sign_in_everywhere(
     name, person, enterprise, assessment, client
 ):

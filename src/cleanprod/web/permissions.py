@@ -195,3 +195,120 @@ def get_permitted(
     if Action(action) != Action.VIEW and not is_permitted(user, action, obj):
         raise PermissionDenied
     return obj
+
+
+# ---------------------------------------------------------------------------------------------
+# The centre's own work (trainings): an addition to the filter above, by organisation.
+#
+# A course, a session and what hangs off them are the work of the organisation that runs them,
+# not an enterprise's confidential data. A model takes part by using
+# :class:`OrganisationRestrictedQuerySet` as its manager and declaring ``organisation_paths``
+# (the lookups to the organisation(s) running it: ``("organisation",)``,
+# ``("session__organisation",)`` ...) and ``personal`` (whether a row shows a person's data:
+# name, sex, email, phone, answers). The rules:
+#
+# - **Viewing** what is not personal (courses, modules, sessions, assignments): every
+#   signed-in member of an organisation. Aggregates of those records (counts, sex-disaggregated
+#   totals, evaluation means) are computed over the rows of a record one may view.
+# - **Viewing personal data** (participants, attendance, evaluations with their participant):
+#   the staff (centre administrators and consultants) of a running organisation.
+# - **Changes**: the staff of a running organisation. **Deleting**: its centre administrators.
+# - A superuser may do everything.
+
+
+def organisation_condition(
+    user: User,
+    action: Action | str,
+    paths: tuple[str, ...] = ("organisation",),
+    personal: bool = False,
+    model: type[models.Model] | None = None,
+) -> Q:
+    """The condition under which ``user`` may do ``action`` on a record of the centre's own
+    work, run by the organisation(s) reached by ``paths``.
+
+    Parameters
+    ----------
+    user
+        The signed-in user (or an anonymous one, who may do nothing).
+    action
+        ``view``, ``change`` or ``delete``.
+    paths
+        The lookups from the filtered model to the organisations running the record; the
+        staff of any of them may act. A path through a one-to-many or many-to-many relation
+        (``attendances__session__organisation``) becomes a subquery of ``model``, so that a
+        row is never repeated.
+    personal
+        Whether viewing the record shows a person's data.
+    model
+        The filtered model; needed only for paths through one-to-many relations.
+    """
+    action = Action(action)
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    if getattr(user, "is_superuser", False):
+        return EVERYTHING
+    profile = profile_of(user)
+    if profile is None:
+        return NOTHING
+    if action == Action.VIEW and not personal:
+        return EVERYTHING
+    if profile.role not in STAFF_ROLES:
+        return NOTHING
+    if action == Action.DELETE and profile.role != Role.CENTRE_ADMIN:
+        return NOTHING
+    condition = NOTHING
+    for path in paths:
+        own = Q(**{path: profile.organisation_id})
+        if model is not None and _through_many(model, path):
+            own = Q(pk__in=model._base_manager.filter(own).values("pk"))
+        condition |= own
+    return condition
+
+
+def _through_many(model: type[models.Model], path: str) -> bool:
+    """Whether ``path`` from ``model`` crosses a one-to-many or many-to-many relation."""
+    for name in path.split("__")[:-1]:
+        field = model._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+class OrganisationRestrictedQuerySet(RestrictedQuerySet):
+    """A query of the centre's own work, narrowed by :func:`organisation_condition`; works
+    with :func:`get_permitted` and :func:`is_permitted` as the enterprise filter does."""
+
+    def restrict(
+        self, user: User, action: Action | str = Action.VIEW
+    ) -> OrganisationRestrictedQuerySet:
+        model = self.model
+        condition = organisation_condition(
+            user,
+            action,
+            paths=model.organisation_paths,
+            personal=getattr(model, "personal", False),
+            model=model,
+        )
+        return self.filter(condition)
+
+
+def sees_personal_data(user: User, obj: models.Model) -> bool:
+    """Whether ``user`` may see the personal data (names, sex, email, phone, answers) of the
+    people of ``obj`` (a session or a course): the rule of a personal record, asked of it."""
+    model = type(obj)
+    condition = organisation_condition(
+        user, Action.VIEW, paths=model.organisation_paths, personal=True, model=model
+    )
+    return model._base_manager.filter(condition, pk=obj.pk).exists()
+
+
+def can_run_trainings(user: User) -> bool:
+    """Centre staff (and superusers) run courses and sessions and keep participants' records,
+    for their own organisation."""
+    if not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    profile = profile_of(user)
+    return profile is not None and profile.role in STAFF_ROLES

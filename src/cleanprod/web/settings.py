@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "cleanprod.web.accounts",
     "cleanprod.web.enterprises",
     "cleanprod.web.assessments",
+    "cleanprod.web.trainings",
+    "cleanprod.web.library",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt"), ("lo", "ລາວ"), ("km", "ខ្មែរ")]
 LOCALE_PATHS = [HERE / "locale"]
+FORMAT_MODULE_PATH = ["cleanprod.web.formats"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True

@@ -59,8 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def visible_log_entries(user) -> LogEntry.objects.__class__:
     """The audit trail's entries on the records the user may change (the same filter)."""
+    from cleanprod.web.library.models import CaseStudy
+
     condition = Q(pk__in=[])
-    for model in (Enterprise, Assessment):
+    for model in (Enterprise, Assessment, CaseStudy):
         permitted = model.objects.restrict(user, Action.CHANGE).values("pk")
         condition |= Q(
             content_type=ContentType.objects.get_for_model(model), object_id__in=permitted
@@ -73,7 +75,7 @@ def history(request: HttpRequest) -> HttpResponse:
     """Who changed what, when, before and after: on the records the user may change."""
     entries = visible_log_entries(request.user).select_related("actor", "content_type")
     kind = request.GET.get("kind")
-    if kind in {"enterprise", "assessment"}:
+    if kind in {"enterprise", "assessment", "casestudy"}:
         entries = entries.filter(content_type__model=kind)
     object_id = request.GET.get("object")
     if object_id and object_id.isdigit():
