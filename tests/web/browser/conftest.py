@@ -27,6 +27,7 @@ CHROMIUM_ARGUMENTS = [
     "--disable-sync",
 ]
 
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
