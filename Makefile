@@ -10,12 +10,18 @@ STAMP_DEV := $(VENV)/.installed-dev
 # poppler-utils (pdftoppm, pdftotext, pdffonts), which the report's tests read the PDF with.
 # The platform's tests need a PostgreSQL server (started by tests/with_postgres.py as a
 # throwaway cluster) and Chromium (driven headless by Playwright in tests/web/browser).
+# GNU gettext extracts the platform's messages (`make web-messages`) and checks them in tests.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	fonts-noto-core poppler-utils postgresql chromium
+	fonts-noto-core poppler-utils postgresql chromium gettext
 STAMP_DEBIAN := $(VENV)/.installed-debian
 REPORT_LANGUAGES := en vi lo km
+# The platform's catalogues (src/cleanprod/web/locale): the .po files are kept in git, the .mo
+# files Django reads are compiled from them (`web-catalogues`, before `run` and `test`).
+WEB_LOCALE := src/cleanprod/web/locale
+WEB_LANGUAGES := vi lo km
+WEB_CATALOGUES := $(foreach lang,$(WEB_LANGUAGES),$(WEB_LOCALE)/$(lang)/LC_MESSAGES/django.mo)
 
-.PHONY: run test lint venv clean lock messages
+.PHONY: run reports test lint venv clean lock messages
 
 # Installs the missing Debian packages (with sudo when not root); fails, saying what to
 # install, when it cannot.
@@ -61,9 +67,23 @@ venv: $(STAMP_DEV)
 
 EXAMPLES := $(sort $(wildcard examples/*.yaml examples/*.yml examples/*.json examples/*.xlsx))
 
-## make run: assess every file in examples/ and write the results under out/, with the
-## report of each (out/<name>.report.html and .pdf, in English)
-run: $(STAMP_RUN) $(STAMP_DEBIAN)
+## make run: start the platform on http://127.0.0.1:8000 (demo data and logins on the first
+## start; stop with Ctrl-C) while, in the background at low priority, every example is
+## assessed and reported under out/ (`make reports`; its log is out/reports.log).
+run: $(STAMP_RUN) $(STAMP_DEBIAN) web-catalogues
+	@mkdir -p out
+	@echo "Writing the results and reports of examples/ to out/ in the background, at low" \
+	  "priority (about 4 min on 2 cores; log: out/reports.log)."
+	@# The reports run in a session of their own, which the trap ends with the server.
+	@setsid nice -n 10 $(MAKE) --no-print-directory reports >out/reports.log 2>&1 & \
+	reports=$$!; \
+	trap 'kill -s TERM -- -$$reports 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/python -m cleanprod.web start
+
+## make reports: assess every file in examples/ and write the results under out/, with the
+## report of each in every language (out/<name>.report.html and .pdf, in English, and
+## out/<name>.report.<lang>.html and .pdf)
+reports: $(STAMP_RUN) $(STAMP_DEBIAN)
 	$(BIN)/cleanprod assess examples -o out
 	@# The report of every example in every language, two at a time:
 	@# out/<name>.report.{html,pdf} in English, out/<name>.report.<lang>.{html,pdf} in the others.
@@ -72,10 +92,11 @@ run: $(STAMP_RUN) $(STAMP_DEBIAN)
 	  echo "$$example $$lang out/$$name.report$$suffix"; \
 	done; done | xargs -P 2 -L 1 sh -c \
 	  '$(BIN)/cleanprod report "$$0" --lang "$$1" -o "$$2.html" -o "$$2.pdf"'
+	@echo "Every result and report is under out/."
 
 ## make test: ruff, the whole pytest suite (the platform on SQLite), then the platform's tests
 ## again on a throwaway PostgreSQL server
-test: $(STAMP_DEV) $(STAMP_DEBIAN)
+test: $(STAMP_DEV) $(STAMP_DEBIAN) web-catalogues
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -111,6 +132,27 @@ messages: $(STAMP_DEV)
 	      || exit 1; \
 	  fi; \
 	done
+
+## make web-messages: bring the platform's catalogues (src/cleanprod/web/locale/{vi,lo,km}/
+## LC_MESSAGES/django.po) up to date with its templates and Python code (Django's
+## makemessages over src/cleanprod/web, sorted, without line numbers): new messages come in
+## empty, changed ones fuzzy, unused ones go. Then translate every empty and fuzzy message
+## (`make test` fails, naming them, until then) and compile.
+.PHONY: web-messages web-catalogues
+web-messages: $(STAMP_DEV) $(STAMP_DEBIAN)
+	cd src/cleanprod/web && CLEANPROD_DATA_DIR="$(CURDIR)/data" "$(CURDIR)/$(BIN)/python" -P \
+	  -m cleanprod.web makemessages -d django $(WEB_LANGUAGES:%=-l %) --no-location --no-obsolete
+	for lang in $(WEB_LANGUAGES); do \
+	  msgcat --sort-output -o $(WEB_LOCALE)/$$lang/LC_MESSAGES/django.po \
+	    $(WEB_LOCALE)/$$lang/LC_MESSAGES/django.po || exit 1; \
+	done
+	$(BIN)/python -m cleanprod.web compile_catalogues
+
+## make web-catalogues: compile the catalogues whose .po file changed (each .mo file is the
+## stamp of its .po file); Babel compiles them, no GNU gettext needed.
+web-catalogues: $(WEB_CATALOGUES)
+$(WEB_LOCALE)/%/LC_MESSAGES/django.mo: $(WEB_LOCALE)/%/LC_MESSAGES/django.po | $(STAMP_RUN)
+	$(BIN)/python -m cleanprod.web compile_catalogues --locale $*
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

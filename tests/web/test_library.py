@@ -476,7 +476,7 @@ def test_public_detail_falls_back_to_the_original_with_a_note(published, client)
     html = client.get(url + "?lang=lo").content.decode()
     assert '<html lang="lo">' in html
     assert published.title in html
-    assert "has not yet been translated" in html
+    assert "ກໍລະນີສຶກສານີ້ຍັງບໍ່ໄດ້ແປເປັນ" in html  # "... has not yet been translated into"
     assert 'lang="en"' in html  # the original's text is marked as English
 
 
@@ -485,7 +485,7 @@ def test_public_detail_shows_the_translation_of_the_asked_language(published, cl
     html = client.get(reverse("cases:detail", args=[published.slug]) + "?lang=lo").content.decode()
     assert LAO_TITLE in html
     assert published.title not in html
-    assert "has not yet been translated" not in html
+    assert "ກໍລະນີສຶກສານີ້ຍັງບໍ່ໄດ້ແປເປັນ" not in html
 
 
 def test_public_pages_take_the_visitors_language_without_a_choice(published, client):
