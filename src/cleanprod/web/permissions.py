@@ -109,7 +109,14 @@ def enterprise_condition(
         "enterprise_id"
     )
     if profile.role in STAFF_ROLES:
-        return own_organisation | Q(**{f"{enterprise}__in": assigned})
+        if not path:
+            return own_organisation | Q(pk__in=assigned)
+        # A record of an enterprise: one semi-join on the enterprise's id, which the
+        # databases plan better over large tables than an OR across a join.
+        enterprises = Enterprise.objects.filter(
+            Q(organisation_id=profile.organisation_id) | Q(pk__in=assigned)
+        ).values("pk")
+        return Q(**{f"{path}__in": enterprises})
     return NOTHING
 
 

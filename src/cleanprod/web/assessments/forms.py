@@ -33,6 +33,10 @@ def _any(label: str) -> list[tuple[str, str]]:
     return [("", label)]
 
 
+#: Above this many enterprises the filter offers no drop-down list of them.
+MOST_ENTERPRISES_LISTED = 200
+
+
 class AssessmentFilter(forms.Form):
     """Search and filters of the list of assessments (every field optional)."""
 
@@ -60,6 +64,10 @@ class AssessmentFilter(forms.Form):
         self.fields["organisation"].empty_label = _("any organisation")
         self.fields["enterprise"].queryset = enterprises.order_by("name")
         self.fields["enterprise"].empty_label = _("any enterprise")
+        if enterprises.count() > MOST_ENTERPRISES_LISTED:
+            # A registry of thousands makes no list to choose from: search by name instead;
+            # the enterprise's own page links here with its id.
+            self.fields["enterprise"].widget = forms.HiddenInput()
 
 
 class OptionFilter(forms.Form):

@@ -104,8 +104,10 @@ def _query_without_page(request: HttpRequest) -> str:
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """The assessments the user may see, searched and filtered, a page at a time."""
     form = AssessmentFilter(request.GET, user=request.user)
-    assessments = Assessment.objects.restrict(request.user, Action.VIEW).select_related(
-        "enterprise", "enterprise__organisation", "lead_consultant"
+    assessments = (
+        Assessment.objects.restrict(request.user, Action.VIEW)
+        .select_related("enterprise", "enterprise__organisation", "lead_consultant")
+        .defer("document")
     )
     if form.is_valid():
         data = form.cleaned_data

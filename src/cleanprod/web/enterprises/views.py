@@ -108,6 +108,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Assessment.objects.restrict(user)
             .filter(enterprise=enterprise)
             .select_related("lead_consultant")
+            .defer("document")
             .order_by("-updated", "pk")
         )
         context["consultants"] = list(

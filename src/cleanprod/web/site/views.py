@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("currency")
     )
-    recent = assessments.select_related("enterprise").order_by("-updated")[:10]
+    recent = assessments.select_related("enterprise").defer("document").order_by("-updated")[:10]
     # Counts over the whole platform: no enterprise's confidential figure is in them.
     platform = {
         "enterprises": Enterprise.objects.count(),
