@@ -142,8 +142,65 @@ def test_load_demo_fills_the_platform_and_its_logins_work(client):
         assert response["Location"] == "/"
     assert get_user_model().objects.filter(is_superuser=True).count() == 0
 
+    check_training_and_cases()
+
     with pytest.raises(CommandError, match="already holds"):
         call_command("load_demo", stdout=io.StringIO())
+
+
+def check_training_and_cases() -> None:
+    """The course of the Lao programme, with its sessions, participants, attendance,
+    assignments and evaluations, and the published case studies of the implemented options."""
+    from cleanprod.web.library.models import CaseStudy, CaseStudyText
+    from cleanprod.web.trainings.models import (
+        Assignment,
+        Attendance,
+        Course,
+        Evaluation,
+        Module,
+        Participant,
+        Score,
+        Session,
+    )
+
+    course = Course.objects.get()
+    assert course.organisation.short_name == "VNCPC"
+    assert Module.objects.filter(course=course).count() == 4
+    sessions = Session.objects.all()
+    assert sessions.count() >= 4
+    assert {session.module.number for session in sessions} == {1, 2, 3, 4}
+    assert {session.start_date.year for session in sessions} == {2007}
+    assert {session.province for session in sessions} == {"Vientiane Capital"}
+    participants = Participant.objects.all()
+    assert 100 <= participants.count() <= 140
+    sexes = Counter(participants.values_list("sex", flat=True))
+    assert set(sexes) == {"female", "male"}
+    assert 0.25 <= sexes["female"] / participants.count() <= 0.6
+    assert all(
+        "illustrative" in position for position in participants.values_list("position", flat=True)
+    )
+    assert participants.filter(enterprise__isnull=False).exists()
+    assert participants.filter(organisation__isnull=False).exists()
+    for session in sessions:
+        assert "llustrative" in session.notes
+        assert Attendance.objects.filter(session=session, attended=True).count() >= 10
+        assert Evaluation.objects.filter(session=session).count() >= 5
+    assert Score.objects.count() == Evaluation.objects.count() * course.questions.count()
+    assert Evaluation.objects.exclude(comments="").exists()
+    assert set(Score.objects.values_list("value", flat=True)) <= {1, 2, 3, 4, 5}
+    assignments = Assignment.objects.all()
+    assert assignments.count() == 4 * sessions.count()
+    assert {a.assessment.enterprise.country for a in assignments} == {"LA"}
+
+    published = CaseStudy.objects.filter(status="published")
+    assert 15 <= published.count() <= 25
+    assert published.filter(anonymised=True).exists()
+    assert published.filter(anonymised=False).exists()
+    assert {case.published_by.profile.role for case in published} == {"centre-admin"}
+    assert CaseStudyText.objects.filter(case__status="published").exists()
+    for case in published.filter(anonymised=True):
+        assert case.enterprise_name == ""
+    assert published.count() == CaseStudy.objects.published().count()
 
 
 @pytest.mark.django_db
@@ -167,6 +224,9 @@ def test_load_demo_small_without_assessments():
     summary = demo.load_demo(rattan_count=15, assessments=False)
     assert summary.counts["enterprises"] == 15 + len(PLANTS)
     assert Assessment.objects.count() == 0
+    assert summary.counts["courses"] == 1
+    assert 100 <= summary.counts["participants"] <= 140
+    assert summary.counts["published case studies"] == 0
     generated = Enterprise.objects.exclude(name__in=[plant.name for plant in PLANTS])
     assert set(generated.values_list("supply_chain_role", flat=True)) == CHAIN_ROLES
     with_notes = demo.has_notes(Enterprise)

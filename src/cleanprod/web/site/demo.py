@@ -1,6 +1,8 @@
 """The demo platform: who the centres and their partners are, people of every role, the Lao CP
 programme's four demonstration plants, the six examples as assessments, and about 200 SMEs
-of the rattan programme along the supply chain in Viet Nam, the Lao PDR and Cambodia.
+of the rattan programme along the supply chain in Viet Nam, the Lao PDR and Cambodia, the
+four-module CPA course LNCPC ran in Vientiane in 2007 (120 participants, attendance, in-plant
+assignments, evaluations) and about twenty case studies of implemented options.
 
 ``python -m cleanprod.web load_demo`` (and ``start``, on an empty database) calls
 :func:`load_demo`. Everything happens in one transaction, and only on a platform that holds no
@@ -23,8 +25,13 @@ What is real and what is made up:
   figure of the assessments (the examples' own notes say which values are typical sector
   values and which are assumptions). Positions are drawn near the district's centre; phone
   numbers have a 000 exchange and e-mail addresses use the reserved domain ``.example``.
+  The course and its modules are the Lao programme's; its sessions' days, participants
+  (names, sex, positions: "(illustrative)" in the position), attendance, groups and
+  evaluations are made up. The options the demo marks implemented beyond the examples' three,
+  their dates and the case studies told of them are illustrative too.
 
-The generator is seeded: the same call gives the same enterprises, names and positions.
+The generators are seeded: the same call gives the same enterprises, names, positions,
+participants, attendance and evaluations.
 """
 
 from __future__ import annotations
@@ -1074,6 +1081,8 @@ def load_demo(
     from cleanprod.web.accounts.models import Organisation, Profile
     from cleanprod.web.assessments.models import Assessment, AssessmentOption, AssessmentVersion
     from cleanprod.web.enterprises.models import Contact, Enterprise
+    from cleanprod.web.library.models import CaseStudy
+    from cleanprod.web.trainings.models import Course, Evaluation, Participant, Session
 
     say = progress or (lambda message: None)
     started = time.perf_counter()
@@ -1159,12 +1168,20 @@ def load_demo(
                 enterprise.consultants.add(*(users[name] for name in consultants))
         plants["phu-vinh"].consultants.add(users["wwf-consultant"])
 
+        assessed: dict[str, Any] = {}
+
         if assessments and not EXAMPLES.is_dir():
             say(f"no assessments: the examples are not at {EXAMPLES} (a source checkout has them)")
         elif assessments:
             for plant in PLANTS:
                 say(f"assessment of {plant.name} (examples/{plant.example}.yaml)")
-                _assess(plants[plant.key], plant, users[plant.lead])
+                assessed[plant.key] = _assess(plants[plant.key], plant, users[plant.lead])
+
+        say("the four-module CPA course of 2007, its participants and evaluations")
+        load_training(organisations, users, plants, assessed)
+        if assessed:
+            say("case studies of the implemented options")
+            publish_cases(users, assessed)
 
     summary = DemoSummary(
         {
@@ -1175,6 +1192,11 @@ def load_demo(
             "assessments": Assessment.objects.count(),
             "versions": AssessmentVersion.objects.count(),
             "options": AssessmentOption.objects.count(),
+            "courses": Course.objects.count(),
+            "sessions": Session.objects.count(),
+            "participants": Participant.objects.count(),
+            "evaluations": Evaluation.objects.count(),
+            "published case studies": CaseStudy.objects.filter(status="published").count(),
         },
         time.perf_counter() - started,
     )
@@ -1199,9 +1221,10 @@ def assigned_consultants(record: dict[str, Any], rng: random.Random) -> list[str
     return chosen
 
 
-def _assess(enterprise: Any, plant: Plant, lead: Any) -> None:
+def _assess(enterprise: Any, plant: Plant, lead: Any) -> Any:
     """The example's assessment of ``enterprise`` in two versions: the baseline (balances and
-    costs) and then the options with their feasibility."""
+    costs) and then the options with their feasibility, the options of :data:`DEMO_CASES`
+    marked implemented (see :func:`implemented_options`); returns the assessment."""
     from cleanprod.io import read_document
     from cleanprod.web.assessments.models import Assessment
     from cleanprod.web.assessments.saving import save_document
@@ -1225,12 +1248,460 @@ def _assess(enterprise: Any, plant: Plant, lead: Any) -> None:
     )
     save_document(
         record,
-        document,
+        implemented_options(document, plant.example),
         lead,
         started_from=1,
-        comment="CP options and their feasibility added (illustrative figures)",
+        comment="CP options, their feasibility and the options implemented so far "
+        "(illustrative figures and dates)",
         source_name=source.name,
     )
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Case studies of the implemented options (illustrative)
+
+#: example → (option, implemented on or None when the example says so already, anonymised):
+#: the examples implement three options; the demo marks a plausible set of their
+#: "implement now" options implemented (the low-cost ones a plant does first), so that the
+#: library has cases to show. The dates are illustrative.
+DEMO_CASES: dict[str, tuple[tuple[str, str | None, bool], ...]] = {
+    "lao-steel-rolling": (
+        ("furnace-combustion-control", None, False),
+        ("mill-delay-strategy", "2008-01-15", False),
+        ("scrap-weighing", "2008-02-29", False),
+        ("water-meter", "2008-04-10", True),
+    ),
+    "lao-soft-drink": (
+        ("repair-supply-leak", None, False),
+        ("caustic-control", "2008-01-20", False),
+        ("co2-valves-and-purge", "2008-01-31", False),
+        ("boiler-combustion-tuning", "2008-03-14", True),
+        ("compressed-air-leaks", "2008-04-30", False),
+    ),
+    "lao-furniture": (
+        ("compressed-air-and-idle", None, False),
+        ("timber-receiving-tally", "2008-01-10", False),
+        ("kiln-schedule", "2008-03-31", False),
+        ("solvent-recovery", "2008-05-15", True),
+    ),
+    "lao-agro-processing": (
+        ("calibrate-fuel-meter", "2008-01-25", True),
+        ("extractor-settings", "2008-02-20", True),
+        ("furnace-tuning-insulation", "2008-04-18", True),
+    ),
+    "vn-rattan-furniture": (
+        ("weigh-peeling-waste", "2025-02-28", False),
+        ("oil-bath-lid", "2025-04-15", False),
+        ("peroxide-bath-control", "2025-05-20", False),
+    ),
+    "vn-silk-dyeing": (
+        ("fix-rinse-records", "2025-01-31", True),
+        ("covered-pots", "2025-03-10", True),
+        ("led-lighting", "2025-06-30", True),
+    ),
+}
+#: Cases left as drafts (the library's drafts page has something to show).
+DRAFT_CASES = {
+    ("lao-furniture", "solvent-recovery"),
+    ("vn-rattan-furniture", "peroxide-bath-control"),
+}
+
+#: Vietnamese translations (title, summary) of a few cases.
+CASE_TRANSLATIONS: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("vn-rattan-furniture", "weigh-peeling-waste"): (
+        "vi",
+        "Cân phế liệu chuốt mây và kiểm tra tỷ lệ lõi, vỏ của từng máy mỗi tuần",
+        "Xưởng cân toàn bộ phế liệu chuốt mây và so sánh tỷ lệ thu hồi lõi và vỏ của từng "
+        "máy mỗi tuần; các máy chỉnh sai được phát hiện và điều chỉnh lại. Số liệu minh họa.",
+    ),
+    ("vn-rattan-furniture", "oil-bath-lid"): (
+        "vi",
+        "Đậy nắp và cách nhiệt bể luộc dầu, dùng nhiệt kế để giữ đúng nhiệt độ",
+        "Bể luộc dầu được đậy nắp, bọc cách nhiệt và theo dõi bằng nhiệt kế: hao ít dầu và "
+        "củi hơn, mây được xử lý đồng đều hơn. Số liệu minh họa.",
+    ),
+    ("vn-silk-dyeing", "covered-pots"): (
+        "vi",
+        "Đậy nắp nồi chiết màu và bể nhuộm, cách nhiệt bếp",
+        "Đậy nắp nồi chiết màu và bể nhuộm, bọc cách nhiệt bếp: cần ít củi hơn để giữ nhiệt "
+        "độ nhuộm. Số liệu minh họa.",
+    ),
+    ("vn-silk-dyeing", "led-lighting"): (
+        "vi",
+        "Thay đèn huỳnh quang và bóng đèn sợi đốt bằng đèn LED",
+        "Xưởng thay đèn huỳnh quang và bóng đèn sợi đốt bằng đèn LED: giảm điện năng chiếu "
+        "sáng mà vẫn đủ ánh sáng cho thợ dệt. Số liệu minh họa.",
+    ),
+}
+
+CASE_NOTE = (
+    "Illustrative demo case: the figures and dates are those of one of cleanprod's example "
+    "assessments (typical sector values and assumptions), not a plant's own records."
+)
+
+
+def implemented_options(document: Any, example: str) -> Any:
+    """The example's document with the options of :data:`DEMO_CASES` marked implemented on
+    their (illustrative) date."""
+    import datetime as dt
+
+    dates = {option: date for option, date, _ in DEMO_CASES.get(example, ()) if date}
+    options = []
+    for option in document.options:
+        if option.id in dates:
+            when = dt.date.fromisoformat(dates[option.id])
+            option = option.model_copy(
+                update={"status": "implemented", "dates": {**option.dates, "implemented": when}}
+            )
+        options.append(option)
+    return document.model_copy(update={"options": options})
+
+
+def _summary(description: str | None, title: str) -> str:
+    """The first sentences of an option's description (at most about 400 characters)."""
+    text = " ".join((description or "").split())
+    if not text:
+        return f"{title}."
+    summary = ""
+    for sentence in text.replace(". ", ".\n").splitlines():
+        if summary and len(summary) + len(sentence) > 400:
+            break
+        summary = f"{summary} {sentence}".strip()
+    return summary[:590]
+
+
+def publish_cases(users: dict[str, Any], assessed: dict[str, Any]) -> None:
+    """A case study of every option of :data:`DEMO_CASES`, started by the assessment's lead
+    consultant and (but for :data:`DRAFT_CASES`) published by the centre's administrator."""
+    from cleanprod.services.documents import document_from_json
+    from cleanprod.web.library.publishing import (
+        publish,
+        results_of,
+        save_translation,
+        start_case_study,
+    )
+
+    publishers = {"lncpc": users["lncpc-admin"], "vncpc": users["vncpc-admin"]}
+    for plant in PLANTS:
+        assessment = assessed.get(plant.key)
+        if assessment is None:
+            continue
+        results = results_of(assessment)
+        options = {option.id: option for option in document_from_json(assessment.document).options}
+        for option_id, _date, anonymised in DEMO_CASES.get(plant.example, ()):
+            option = options[option_id]
+            case = start_case_study(
+                assessment,
+                option_id,
+                users[plant.lead],
+                values={
+                    "summary": _summary(option.description, option.title),
+                    "action": " ".join((option.description or "").split()),
+                    "outcome": CASE_NOTE,
+                    "anonymised": anonymised,
+                },
+                results=results,
+            )
+            translation = CASE_TRANSLATIONS.get((plant.example, option_id))
+            if translation:
+                language, title, summary = translation
+                save_translation(case, language, {"title": title, "summary": summary})
+            if (plant.example, option_id) not in DRAFT_CASES:
+                publish(case, publishers[plant.organisation])
+
+
+# ---------------------------------------------------------------------------------------------
+# The four-module CPA course of 2007 (the course is real; its participants are illustrative)
+
+#: The seed of the generator of the participants, their attendance and evaluations.
+TRAINING_SEED = 2007
+
+#: (first day, last day) of each module's two classes (A and B), in Vientiane: the programme
+#: ran the four modules in 2007; the days are illustrative.
+TRAINING_DAYS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
+    1: (("2007-03-12", "2007-03-16"), ("2007-03-19", "2007-03-23")),
+    2: (("2007-06-04", "2007-06-08"), ("2007-06-11", "2007-06-15")),
+    3: (("2007-09-10", "2007-09-14"), ("2007-09-17", "2007-09-21")),
+    4: (("2007-11-26", "2007-11-30"), ("2007-12-03", "2007-12-07")),
+}
+PARTICIPANT_COUNT = 120
+
+#: (sex, given names) by country; Vietnamese and Khmer names are written family name first.
+GIVEN_NAMES = {
+    "LA": {
+        "female": [
+            "Vanida",
+            "Manivanh",
+            "Noy",
+            "Daovone",
+            "Chanthala",
+            "Malayvanh",
+            "Latsamy",
+            "Phetsamone",
+            "Khamphoui",
+            "Viengkham",
+            "Sengdavanh",
+            "Souphaphone",
+        ],
+        "male": [
+            "Somphone",
+            "Bounmy",
+            "Khampheng",
+            "Somsack",
+            "Thongsavanh",
+            "Kongkeo",
+            "Sengphet",
+            "Oudone",
+            "Phonsavanh",
+            "Bounthanh",
+            "Khamsing",
+            "Somchay",
+            "Vilaysack",
+        ],
+    },
+    "VN": {
+        "female": [
+            "Thị Lan",
+            "Thị Hoa",
+            "Thị Hương",
+            "Thị Mai",
+            "Thu Hà",
+            "Thị Thảo",
+            "Thùy Linh",
+            "Thị Trang",
+            "Ngọc Anh",
+            "Thị Hạnh",
+        ],
+        "male": [
+            "Văn Hùng",
+            "Minh Tuấn",
+            "Văn Dũng",
+            "Văn Sơn",
+            "Đức Long",
+            "Hoài Nam",
+            "Quốc Phong",
+            "Văn Bình",
+            "Quang Huy",
+            "Mạnh Cường",
+        ],
+    },
+    "KH": {
+        "female": ["Bopha", "Sreymom", "Channary", "Rachana", "Sokunthea", "Sreyleak"],
+        "male": ["Dara", "Sophal", "Rithy", "Samnang", "Kosal", "Vireak", "Visal", "Piseth"],
+    },
+}
+TRAINEE_POSITIONS = {
+    "plant": [
+        "Production manager",
+        "Process engineer",
+        "Maintenance supervisor",
+        "Quality control officer",
+        "Environment officer",
+        "Shift supervisor",
+        "Accountant",
+    ],
+    "sme": ["Owner", "Director", "Production manager"],
+    "lncpc": ["CP consultant (trainee)"],
+    "mic": ["Technical officer, Department of Industry"],
+    "lncci": ["Business advisory officer"],
+    "vncpc": ["CP expert (observer)"],
+    "acc": ["Officer (observer)"],
+}
+#: (affiliation, how many of 120): staff of the four demonstration plants, of other Lao
+#: enterprises, of the host ministry and the partners.
+TRAINEE_MIX = (
+    ("plant", 40),
+    ("sme", 30),
+    ("lncpc", 16),
+    ("mic", 14),
+    ("lncci", 10),
+    ("vncpc", 6),
+    ("acc", 4),
+)
+#: What the groups do at their plant after each module.
+ASSIGNMENT_TASKS = {
+    1: "Baseline data, flow diagram, material and energy balances of the plant",
+    2: "Costs of the waste streams, their causes, and Cleaner Production options",
+    3: "Technical, financial and environmental feasibility of the options",
+    4: "Implementation plan of the selected options and how to monitor their results",
+}
+#: A few comments trainees wrote on the evaluation form, by module.
+EVALUATION_COMMENTS = {
+    1: [
+        "The material balance exercise was hard but very useful.",
+        "More time for the flow diagram at the plant, please.",
+        "Translate the handouts into Lao.",
+    ],
+    2: [
+        "Assigning costs to waste streams opened our eyes.",
+        "The energy efficiency part was too short.",
+        "Good discussion of our plant's results.",
+    ],
+    3: [
+        "The payback calculation should be practised more.",
+        "The examples from steel and food plants were relevant.",
+        "The CDM session was too theoretical.",
+    ],
+    4: [
+        "Monitoring the results is the step we needed most.",
+        "We want a follow-up visit after the options are implemented.",
+        "Very good course; certificates please.",
+    ],
+}
+
+
+def _sex_and_name(rng: random.Random, country: str) -> tuple[str, str]:
+    sex = "female" if rng.random() < 0.42 else "male"
+    given = rng.choice(GIVEN_NAMES[country][sex])
+    if country == "LA":
+        return sex, f"{given} {rng.choice(LA_FAMILY)}"
+    if country == "VN":
+        return sex, f"{rng.choice(VN_FAMILY)[1]} {given}"
+    return sex, f"{rng.choice(KH_FAMILY)} {given}"
+
+
+def load_training(
+    organisations: dict[str, Any],
+    users: dict[str, Any],
+    plants: dict[str, Any],
+    assessed: dict[str, Any],
+    seed: int = TRAINING_SEED,
+) -> Any:
+    """The four-module CPA course run by LNCPC, each module given to two classes in
+    Vientiane in 2007, with :data:`PARTICIPANT_COUNT` illustrative participants, their
+    attendance, in-plant assignments on the four Lao plants' assessments (when they were
+    made) and evaluations; the same ``seed`` gives the same records. Returns the course."""
+    import datetime as dt
+
+    from cleanprod.web.enterprises.models import Enterprise
+    from cleanprod.web.trainings.defaults import create_default_course
+    from cleanprod.web.trainings.models import (
+        Assignment,
+        Attendance,
+        Evaluation,
+        Participant,
+        Score,
+        Session,
+    )
+
+    rng = random.Random(seed)
+    # The 2007 course of the Lao programme was given by the Viet Nam centre, which carried
+    # out the programme (seed 003: its final report); the Lao centre was founded in 2010.
+    runner = organisations["vncpc"]
+    course = create_default_course(runner)
+    modules = {module.number: module for module in course.modules.all()}
+    questions = list(course.questions.all())
+    lao_plants = [plant for plant in PLANTS if plant.organisation == "lncpc"]
+    smes = list(
+        Enterprise.objects.filter(country="LA")
+        .exclude(pk__in=[plants[plant.key].pk for plant in lao_plants])
+        .order_by("pk")
+    )
+
+    people = []
+    for affiliation, share in TRAINEE_MIX:
+        for number in range(share * PARTICIPANT_COUNT // 120):
+            country = {"vncpc": "VN", "acc": "KH"}.get(affiliation, "LA")
+            sex, name = _sex_and_name(rng, country)
+            fields: dict[str, Any] = {}
+            if affiliation == "plant":
+                fields["enterprise"] = plants[lao_plants[number % len(lao_plants)].key]
+            elif affiliation == "sme":
+                if smes:
+                    fields["enterprise"] = smes[number % len(smes)]
+            else:
+                fields["organisation"] = organisations[affiliation]
+            position = rng.choice(TRAINEE_POSITIONS[affiliation])
+            people.append(
+                Participant.objects.create(
+                    name=name,
+                    sex=sex,
+                    position=f"{position} (illustrative)",
+                    email=f"{ascii_slug(name).replace('-', '.')}{len(people) + 1}@demo.example",
+                    registered_by=runner,
+                    **fields,
+                )
+            )
+    classes = {"A": people[0::2], "B": people[1::2]}
+
+    trainers = [users["lncpc-consultant"], users["vncpc-consultant"]]
+    notes = (
+        f"{ILLUSTRATIVE} The course and its modules are those of {LAO_PROGRAMME}, which gave "
+        "the four modules in Vientiane in 2007; the days, the classes, the participants (names, "
+        "sex, positions), their attendance, groups and evaluations are made up."
+    )
+    attendances, evaluations, moods = [], [], {}
+    for number, days in TRAINING_DAYS.items():
+        for (first, last), (label, members) in zip(days, classes.items(), strict=True):
+            session = Session.objects.create(
+                module=modules[number],
+                start_date=dt.date.fromisoformat(first),
+                end_date=dt.date.fromisoformat(last),
+                place=f"Vientiane (class {label})",
+                province="Vientiane Capital",
+                country="LA",
+                organisation=runner,
+                trainer_names="Chief technical adviser of the project\nVNCPC experts",
+                notes=notes,
+            )
+            session.trainers.add(*trainers)
+            length = session.length_in_days
+            present = []
+            for person in members:
+                attended = rng.random() < 0.9
+                days_there = None
+                if attended and rng.random() < 0.15:
+                    days_there = Decimal(rng.randint(2, length - 1))
+                attendances.append(
+                    Attendance(
+                        session=session, participant=person, attended=attended, days=days_there
+                    )
+                )
+                if attended:
+                    present.append(person)
+            if assessed:
+                groups = [present[index :: len(lao_plants)] for index in range(len(lao_plants))]
+                for index, (plant, group) in enumerate(zip(lao_plants, groups, strict=True)):
+                    assessment = assessed.get(plant.key)
+                    if assessment is None:
+                        continue
+                    assignment = Assignment.objects.create(
+                        module=modules[number],
+                        session=session,
+                        title=f"Class {label}, group {index + 1}: {plant.name}",
+                        tasks=ASSIGNMENT_TASKS[number],
+                        assessment=assessment,
+                        due_date=session.end_date + dt.timedelta(weeks=6),
+                        status="completed" if number == 4 else "presented",
+                    )
+                    assignment.participants.set(group)
+            moods[session.pk] = rng.uniform(-0.4, 0.4)
+            for person in present:
+                if rng.random() < 0.15:
+                    continue  # no form handed in
+                anonymous = rng.random() < 0.25
+                comment = ""
+                if rng.random() < 0.08:
+                    comment = rng.choice(EVALUATION_COMMENTS[number])
+                evaluations.append(
+                    Evaluation(
+                        session=session,
+                        participant=None if anonymous else person,
+                        comments=comment,
+                        entered_by=users["vncpc-admin"],
+                    )
+                )
+    Attendance.objects.bulk_create(attendances)
+    Evaluation.objects.bulk_create(evaluations)
+    scores = []
+    for evaluation in evaluations:
+        for question in questions:
+            value = round(rng.triangular(2, 5.49, 4.4) + moods[evaluation.session_id])
+            value = min(5, max(1, value))
+            scores.append(Score(evaluation=evaluation, question=question, value=value))
+    Score.objects.bulk_create(scores)
+    return course
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:
