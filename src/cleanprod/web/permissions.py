@@ -29,7 +29,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -58,7 +58,7 @@ def profile_of(user: User) -> Any | None:
         return None
     try:
         return user.profile
-    except Exception:  # RelatedObjectDoesNotExist: a user created without a profile
+    except ObjectDoesNotExist:  # a user created without a profile (a bare superuser)
         return None
 
 

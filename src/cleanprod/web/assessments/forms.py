@@ -9,6 +9,7 @@ from typing import Any
 import pycountry
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from pydantic_core import PydanticCustomError
 
 from cleanprod.model.choices import FLOW_KINDS, OPTION_STATUSES, PRACTICES, QUALITIES
 from cleanprod.model.quantities import check_currency
@@ -156,7 +157,7 @@ class NewAssessmentForm(forms.Form):
             return ""
         try:
             return check_currency(code)
-        except Exception:  # pydantic's error of the model: said here in the form's words
+        except PydanticCustomError:  # the model's error, said here in the form's words
             raise forms.ValidationError(
                 _("'%(code)s' is not an ISO 4217 currency code (e.g. LAK, VND, KHR, USD)."),
                 params={"code": code},

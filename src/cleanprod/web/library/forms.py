@@ -70,9 +70,8 @@ class CaseStartForm(forms.ModelForm):
         return data
 
     def _post_clean(self) -> None:
-        # The case is made by publishing.start_case_study, which takes these values; the
-        # model's own checks of the other fields run there.
-        pass
+        """No instance is built from this form: publishing.start_case_study takes its values
+        and runs the model's checks of the other fields there."""
 
 
 class CaseDetailsForm(forms.ModelForm):
@@ -147,8 +146,8 @@ class TranslationForm(forms.ModelForm):
         return data
 
     def _post_clean(self) -> None:
-        # Saved by publishing.save_translation, which also deletes an emptied translation.
-        pass
+        """No instance is built from this form: publishing.save_translation saves its values
+        (and deletes an emptied translation)."""
 
 
 def _any(label: Any) -> list[tuple[str, Any]]:

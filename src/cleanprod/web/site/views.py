@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -57,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def visible_log_entries(user) -> LogEntry.objects.__class__:
+def visible_log_entries(user: Any) -> QuerySet:
     """The audit trail's entries on the records the user may change (the same filter)."""
     from cleanprod.web.library.models import CaseStudy
 
