@@ -345,7 +345,7 @@ def check_import(
             check.problems.append(
                 Problem(
                     number,
-                    _header_of("name", columns),
+                    header_of("name", columns),
                     values["name"],
                     _("This is the template's example row."),
                     _("Replace it with an enterprise of yours, or delete the row."),
@@ -370,10 +370,19 @@ def check_import(
     return check
 
 
-def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[str, str]]:
-    """Column index → (column, header as written); problems for unknown, repeated and
-    missing columns."""
-    names = column_names()
+def read_headers(
+    headers: list[str],
+    names: Mapping[str, str],
+    not_a_column: Any,
+    listed: Iterable[str],
+    problems: list[Problem],
+    skip: Iterable[str] = (),
+) -> tuple[dict[int, tuple[str, str]], dict[str, str]]:
+    """The columns of a spreadsheet's first row: column index → (column, header as written,
+    with its letter), and column → header. Problems for headers that are empty, unknown
+    (``not_a_column`` says so, with ``%(header)s``) or repeated; columns in ``skip`` are
+    known but not read. Shared by every import of a spreadsheet."""
+    skipped = set(skip)
     columns: dict[int, tuple[str, str]] = {}
     seen: dict[str, str] = {}
     for index, header in enumerate(headers):
@@ -396,13 +405,13 @@ def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[
                     1,
                     f"{header} ({letter})",
                     header,
-                    _("'%(header)s' is not a column of the registry.") % {"header": header},
+                    str(not_a_column) % {"header": header},
                     _("Rename it to one of: %(columns)s; or delete the column.")
-                    % {"columns": ", ".join(COLUMNS)},
+                    % {"columns": ", ".join(listed)},
                 )
             )
             continue
-        if key in EXPORT_ONLY:
+        if key in skipped:
             continue
         if key in seen:
             problems.append(
@@ -418,6 +427,20 @@ def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[
             continue
         seen[key] = header
         columns[index] = (key, f"{header} ({letter})")
+    return columns, seen
+
+
+def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[str, str]]:
+    """Column index → (column, header as written); problems for unknown, repeated and
+    missing columns."""
+    columns, seen = read_headers(
+        headers,
+        column_names(),
+        gettext_lazy("'%(header)s' is not a column of the registry."),
+        COLUMNS,
+        problems,
+        skip=EXPORT_ONLY,
+    )
     missing = [key for key in REQUIRED if key not in seen]
     if missing:
         problems.append(
@@ -432,7 +455,8 @@ def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[
     return columns
 
 
-def _header_of(key: str, columns: Mapping[int, tuple[str, str]]) -> str:
+def header_of(key: str, columns: Mapping[int, tuple[str, str]]) -> str:
+    """The header, as written with its letter, of a column read by :func:`read_headers`."""
     for column, header in columns.values():
         if column == key:
             return header
@@ -442,7 +466,7 @@ def _header_of(key: str, columns: Mapping[int, tuple[str, str]]) -> str:
 def _problem(
     row: int, key: str, value: Any, message: str, columns: Mapping[int, tuple[str, str]]
 ) -> Problem:
-    column = "" if key == NON_FIELD_ERRORS else _header_of(key, columns)
+    column = "" if key == NON_FIELD_ERRORS else header_of(key, columns)
     remedy = REMEDIES.get(key, DEFAULT_REMEDY)
     return Problem(row, column, "" if value is None else str(value)[:80], message, str(remedy))
 

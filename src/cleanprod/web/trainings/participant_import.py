@@ -30,8 +30,14 @@ from django.utils.translation import gettext_lazy
 from cleanprod.web.accounts.models import Organisation
 from cleanprod.web.enterprises.duplicates import fold, normalise_name
 from cleanprod.web.enterprises.models import Enterprise
-from cleanprod.web.enterprises.spreadsheet import Table, column_letter
-from cleanprod.web.enterprises.transfer import Problem, cell_text, header_key
+from cleanprod.web.enterprises.spreadsheet import Table
+from cleanprod.web.enterprises.transfer import (
+    Problem,
+    cell_text,
+    header_key,
+    header_of,
+    read_headers,
+)
 from cleanprod.web.trainings.choices import Sex
 from cleanprod.web.trainings.models import Attendance, Participant, Session
 
@@ -392,7 +398,7 @@ def check_import(
             check.problems.append(
                 Problem(
                     number,
-                    _header_of("name", columns),
+                    header_of("name", columns),
                     entry.name,
                     _("Row %(row)s repeats row %(earlier)s: the same name from the same place.")
                     % {"row": number, "earlier": seen[key]},
@@ -408,49 +414,13 @@ def check_import(
 
 def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[str, str]]:
     """Column index → (column, header as written, with its letter)."""
-    names = column_names()
-    columns: dict[int, tuple[str, str]] = {}
-    seen: dict[str, str] = {}
-    for index, header in enumerate(headers):
-        letter = column_letter(index)
-        if not header:
-            problems.append(
-                Problem(
-                    1,
-                    letter,
-                    "",
-                    _("Column %(letter)s has no header.") % {"letter": letter},
-                    _("Name the column (see the template) or delete it."),
-                )
-            )
-            continue
-        key = names.get(header_key(header))
-        if key is None:
-            problems.append(
-                Problem(
-                    1,
-                    f"{header} ({letter})",
-                    header,
-                    _("'%(header)s' is not a column of a participant list.") % {"header": header},
-                    _("Rename it to one of: %(columns)s; or delete the column.")
-                    % {"columns": ", ".join(COLUMNS)},
-                )
-            )
-            continue
-        if key in seen:
-            problems.append(
-                Problem(
-                    1,
-                    f"{header} ({letter})",
-                    header,
-                    _("'%(header)s' is the same column as '%(other)s'.")
-                    % {"header": header, "other": seen[key]},
-                    _("Keep one of the two columns."),
-                )
-            )
-            continue
-        seen[key] = header
-        columns[index] = (key, f"{header} ({letter})")
+    columns, seen = read_headers(
+        headers,
+        column_names(),
+        gettext_lazy("'%(header)s' is not a column of a participant list."),
+        COLUMNS,
+        problems,
+    )
     if "name" not in seen:
         problems.append(
             Problem(
@@ -462,13 +432,6 @@ def _columns_of(headers: list[str], problems: list[Problem]) -> dict[int, tuple[
             )
         )
     return columns
-
-
-def _header_of(key: str, columns: Mapping[int, tuple[str, str]]) -> str:
-    for column, header in columns.values():
-        if column == key:
-            return header
-    return key
 
 
 def _entry_of_row(
